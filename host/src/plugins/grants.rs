@@ -1,0 +1,225 @@
+//! What the operator allows a plugin: programs, environment variables and resource limits.
+//!
+//! A plugin may use a capability only when its manifest declares it **and** the server's
+//! configuration grants it. The bundled providers come with default grants that let the real
+//! CLIs find their login and keys; the configuration can widen or narrow them.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use super::manifest::Capabilities;
+
+/// The operator's grant for one plugin (`[plugins.grants.<name>]` in the config).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Grant {
+    /// Programs the plugin may run.
+    #[serde(default)]
+    pub programs: Vec<String>,
+    /// Environment variables passed to those programs; a trailing `*` matches a prefix.
+    #[serde(default)]
+    pub env: Vec<String>,
+    /// Explicit locations of programs, for ones that are not on the server's `PATH`.
+    #[serde(default)]
+    pub program_paths: BTreeMap<String, PathBuf>,
+    /// Memory the plugin's instance may use, in MiB (default: `plugins.memory_mb`).
+    #[serde(default)]
+    pub memory_mb: Option<u64>,
+    /// How long one call may compute, in milliseconds, not counting time spent waiting for a
+    /// program it runs (default: `plugins.call_deadline_ms`).
+    #[serde(default)]
+    pub call_deadline_ms: Option<u64>,
+}
+
+/// Why the host refused a `run`.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum Denial {
+    /// The manifest does not declare the program.
+    #[error("program `{0}` is not declared in the plugin's plugin.toml")]
+    Undeclared(String),
+    /// Declared, but the operator has not granted it.
+    #[error(
+        "program `{program}` is not granted to plugin `{plugin}` by the server's configuration \
+         (add it to plugins.grants.{plugin}.programs)"
+    )]
+    NotGranted {
+        /// The program asked for.
+        program: String,
+        /// The plugin that asked.
+        plugin: String,
+    },
+}
+
+/// Checks that `program` is both declared and granted.
+pub fn check_program(
+    plugin: &str,
+    declared: &Capabilities,
+    grant: &Grant,
+    program: &str,
+) -> Result<(), Denial> {
+    if !declared.programs.iter().any(|p| p == program) {
+        return Err(Denial::Undeclared(program.to_string()));
+    }
+    if !grant.programs.iter().any(|p| p == program) {
+        return Err(Denial::NotGranted {
+            program: program.to_string(),
+            plugin: plugin.to_string(),
+        });
+    }
+    Ok(())
+}
+
+/// The variables of `environment` that are both declared and granted, in their given order.
+pub fn allowed_env<'a>(
+    declared: &Capabilities,
+    grant: &Grant,
+    environment: impl IntoIterator<Item = (String, String)> + 'a,
+) -> Vec<(String, String)> {
+    environment
+        .into_iter()
+        .filter(|(name, _)| matches_any(&declared.env, name) && matches_any(&grant.env, name))
+        .collect()
+}
+
+fn matches_any(patterns: &[String], name: &str) -> bool {
+    patterns
+        .iter()
+        .any(|pattern| match pattern.strip_suffix('*') {
+            Some(prefix) => name.starts_with(prefix),
+            None => pattern == name,
+        })
+}
+
+/// The grants the bundled providers get unless the configuration says otherwise: their CLI,
+/// and what that CLI needs to find its login and keys.
+pub fn bundled_defaults() -> BTreeMap<String, Grant> {
+    let grant = |program: &str, env: &[&str]| Grant {
+        programs: vec![program.to_string()],
+        env: env.iter().map(|e| e.to_string()).collect(),
+        ..Grant::default()
+    };
+    let common = ["PATH", "HOME", "USER", "LANG", "TMPDIR", "XDG_CONFIG_HOME"];
+    let with_common = |extra: &[&'static str]| -> Vec<&'static str> {
+        common.iter().chain(extra).copied().collect()
+    };
+    BTreeMap::from([
+        (
+            "claude".to_string(),
+            grant(
+                "claude",
+                &with_common(&["ANTHROPIC_*", "CLAUDE_*", "AWS_*"]),
+            ),
+        ),
+        (
+            "gemini".to_string(),
+            grant(
+                "gemini",
+                &with_common(&["GEMINI_API_KEY", "GOOGLE_API_KEY", "GOOGLE_*"]),
+            ),
+        ),
+        (
+            "cursor".to_string(),
+            grant("agent", &with_common(&["CURSOR_API_KEY"])),
+        ),
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn declared(programs: &[&str], env: &[&str]) -> Capabilities {
+        Capabilities {
+            programs: programs.iter().map(|p| p.to_string()).collect(),
+            env: env.iter().map(|e| e.to_string()).collect(),
+        }
+    }
+
+    fn granted(programs: &[&str], env: &[&str]) -> Grant {
+        Grant {
+            programs: programs.iter().map(|p| p.to_string()).collect(),
+            env: env.iter().map(|e| e.to_string()).collect(),
+            ..Grant::default()
+        }
+    }
+
+    #[test]
+    fn a_program_needs_declaration_and_grant() {
+        let caps = declared(&["claude"], &[]);
+        assert_eq!(
+            check_program("p", &caps, &granted(&["claude"], &[]), "claude"),
+            Ok(())
+        );
+        assert_eq!(
+            check_program("p", &caps, &granted(&["claude", "sh"], &[]), "sh"),
+            Err(Denial::Undeclared("sh".into()))
+        );
+        let error = check_program("p", &caps, &granted(&[], &[]), "claude").expect_err("denied");
+        assert_eq!(
+            error.to_string(),
+            "program `claude` is not granted to plugin `p` by the server's configuration \
+             (add it to plugins.grants.p.programs)"
+        );
+    }
+
+    #[test]
+    fn program_names_match_exactly() {
+        let caps = declared(&["claude"], &[]);
+        let grant = granted(&["claude"], &[]);
+        for other in ["Claude", "claude2", "claud", "./claude", ""] {
+            assert!(check_program("p", &caps, &grant, other).is_err(), "{other}");
+        }
+    }
+
+    #[test]
+    fn env_passes_only_what_both_sides_allow() {
+        let caps = declared(&[], &["PATH", "ANTHROPIC_*", "SECRET"]);
+        let grant = granted(&[], &["PATH", "ANTHROPIC_API_KEY", "OTHER"]);
+        let environment = [
+            ("PATH", "/bin"),
+            ("ANTHROPIC_API_KEY", "k"),
+            ("ANTHROPIC_BASE_URL", "u"),
+            ("SECRET", "s"),
+            ("OTHER", "o"),
+            ("HOME", "/root"),
+        ]
+        .map(|(k, v)| (k.to_string(), v.to_string()));
+        let passed = allowed_env(&caps, &grant, environment);
+        let names: Vec<&str> = passed.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(names, ["PATH", "ANTHROPIC_API_KEY"]);
+    }
+
+    #[test]
+    fn prefix_patterns_match_prefixes_only() {
+        let caps = declared(&[], &["GOOGLE_*"]);
+        let grant = granted(&[], &["GOOGLE_*"]);
+        let environment = [
+            ("GOOGLE_API_KEY", ""),
+            ("GOOGLE", ""),
+            ("MY_GOOGLE_KEY", ""),
+        ]
+        .map(|(k, v)| (k.to_string(), v.to_string()));
+        let passed = allowed_env(&caps, &grant, environment);
+        assert_eq!(passed, [("GOOGLE_API_KEY".to_string(), String::new())]);
+    }
+
+    #[test]
+    fn bundled_defaults_cover_the_three_clis() {
+        let defaults = bundled_defaults();
+        assert_eq!(defaults["claude"].programs, ["claude"]);
+        assert_eq!(defaults["gemini"].programs, ["gemini"]);
+        assert_eq!(defaults["cursor"].programs, ["agent"]);
+        assert!(
+            defaults["cursor"]
+                .env
+                .contains(&"CURSOR_API_KEY".to_string())
+        );
+        assert!(
+            defaults["gemini"]
+                .env
+                .contains(&"GEMINI_API_KEY".to_string())
+        );
+    }
+}

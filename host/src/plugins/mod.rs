@@ -1,0 +1,38 @@
+//! The WebAssembly plugin runtime: AI providers and site renderers loaded as sandboxed
+//! components through the `docsfy:plugin` WIT interface (`wit/`).
+//!
+//! - [`registry`] finds plugins (bundled, and in the configured directories) and loads them;
+//! - [`manifest`] and [`grants`] decide what each may do;
+//! - each call runs in a fresh sandbox (`sandbox`) with a memory cap and a compute deadline;
+//! - the `run` host function ([`process`]) is a plugin's only way to reach a program.
+
+mod bindings;
+mod engine;
+mod error;
+pub mod grants;
+mod handle;
+mod host_api;
+pub mod manifest;
+pub mod process;
+mod provider;
+pub mod registry;
+mod renderer;
+mod sandbox;
+pub mod settings;
+
+pub use engine::PluginEngine;
+pub use error::{PluginError, PluginErrorKind};
+pub use handle::PluginDescription;
+pub use manifest::PluginKind;
+pub use provider::{Completion, CompletionRequest, ProviderHandle, Usage};
+pub use registry::{LoadOptions, PluginRegistry, SkippedPlugin};
+pub use renderer::{Page, RendererHandle, SiteFile, SiteInput};
+pub use sandbox::CallContext;
+pub use settings::PluginSettings;
+
+/// Where the build put the guest components, including test-only plugins that are never
+/// bundled. For tests and benchmarks of this checkout only.
+#[doc(hidden)]
+pub fn guest_wasm_dir() -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("DOCSFY_GUEST_WASM_DIR"))
+}

@@ -1,0 +1,55 @@
+//! The `[plugins]` section of the server configuration.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use super::grants::Grant;
+
+/// Where plugins come from, what they may do, and the limits they run under.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PluginSettings {
+    /// Directories searched for third-party plugins: each subdirectory holding a
+    /// `plugin.toml` and a `plugin.wasm` is one plugin. The bundled plugins need none.
+    pub dirs: Vec<PathBuf>,
+    /// Where compiled plugins are cached between restarts (default: `<data_dir>/plugin-cache`).
+    pub cache_dir: Option<PathBuf>,
+    /// Memory one plugin instance may use, in MiB, unless its grant says otherwise.
+    pub memory_mb: u64,
+    /// How long one plugin call may compute, in milliseconds, unless its grant says
+    /// otherwise. Time spent waiting for a program the plugin runs does not count.
+    pub call_deadline_ms: u64,
+    /// How much of a program's stdout and of its stderr is kept, in KiB.
+    pub output_cap_kb: u64,
+    /// Where programs are looked for, `PATH`-style (default: the server's own `PATH`).
+    pub search_path: Option<String>,
+    /// Grants per plugin name. A grant given here replaces that plugin's default grant.
+    pub grants: BTreeMap<String, Grant>,
+}
+
+impl Default for PluginSettings {
+    fn default() -> Self {
+        PluginSettings {
+            dirs: Vec::new(),
+            cache_dir: None,
+            memory_mb: 256,
+            call_deadline_ms: 10_000,
+            output_cap_kb: 16 * 1024,
+            search_path: None,
+            grants: BTreeMap::new(),
+        }
+    }
+}
+
+impl PluginSettings {
+    /// The grant for `plugin`: the configured one, else the bundled default, else nothing.
+    pub fn grant_for(&self, plugin: &str) -> Grant {
+        self.grants
+            .get(plugin)
+            .cloned()
+            .or_else(|| super::grants::bundled_defaults().remove(plugin))
+            .unwrap_or_default()
+    }
+}
