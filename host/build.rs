@@ -55,12 +55,13 @@ fn main() {
     std::fs::write(out_dir.join("bundled_plugins.rs"), bundled).expect("write bundled list");
     // Tests and benchmarks load test-only plugins (never bundled) from here.
     println!(
-        "cargo::rustc-env=DOCSFY_GUEST_WASM_DIR={}",
+        "cargo::rustc-env=GUEST_PLUGIN_WASM_DIR={}",
         wasm_dir.display()
     );
 }
 
 fn build_guests(workspace: &Path, target_dir: &Path) {
+    ensure_wasm_target();
     let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut command = Command::new(cargo);
     command
@@ -87,20 +88,38 @@ fn build_guests(workspace: &Path, target_dir: &Path) {
         .stderr(Stdio::inherit());
     let status = command.status().expect("run cargo for the guest plugins");
     if !status.success() {
-        let installed = Command::new("rustup")
-            .args(["target", "list", "--installed"])
-            .output()
-            .map(|o| String::from_utf8_lossy(&o.stdout).contains(TARGET))
-            .unwrap_or(true);
-        if !installed {
-            panic!(
-                "building the plugins needs the {TARGET} target: run `rustup target add {TARGET}`"
-            );
-        }
         panic!(
             "building the guest plugins in {} failed (see above)",
             workspace.display()
         );
+    }
+}
+
+/// Installs the `wasm32-wasip2` standard library through rustup when it is missing, so that
+/// a fresh machine needs no manual step.
+fn ensure_wasm_target() {
+    let installed = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .map(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .any(|l| l.trim() == TARGET)
+        });
+    // Without rustup the toolchain came some other way; cargo will say what is missing.
+    if let Ok(false) = installed {
+        eprintln!("installing the {TARGET} target with rustup");
+        let added = Command::new("rustup")
+            .args(["target", "add", TARGET])
+            .stdout(Stdio::from(std::io::stderr()))
+            .status()
+            .is_ok_and(|s| s.success());
+        if !added {
+            panic!(
+                "building the plugins needs the {TARGET} target, and `rustup target add {TARGET}` \
+                 failed: run it by hand and build again"
+            );
+        }
     }
 }
 

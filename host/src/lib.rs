@@ -1,4 +1,8 @@
 //! docsfy: a self-hosted server that turns git repositories into documentation websites.
 #![forbid(unsafe_code)]
 
+pub mod api;
+pub mod commands;
+pub mod config;
 pub mod plugins;
+pub mod server;

@@ -120,6 +120,6 @@ mod tests {
         let missing = explain("claude", 5, Error::NotFound("x".into()));
         assert!(matches!(&missing, Error::NotFound(m) if m == "claude CLI not found on PATH"));
         let slow = explain("gemini", 5, Error::Timeout("x".into()));
-        assert!(slow.to_string().contains("within 5 s"), "{slow}");
+        assert!(slow.message().contains("within 5 s"), "{slow}");
     }
 }

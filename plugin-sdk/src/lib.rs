@@ -64,7 +64,7 @@ mod exports;
 /// The generated bindings. Private: the crate re-exports a short list of their types, and the
 /// export macros reach the rest through `__private`. Their documentation comes from the WIT;
 /// the generated world modules and traits have none of their own.
-#[allow(missing_docs)]
+#[allow(missing_docs, clippy::all)]
 mod bindings {
     pub mod provider {
         wit_bindgen::generate!({
@@ -129,6 +129,20 @@ pub trait Renderer {
     fn render(site: SiteInput) -> Result<Vec<SiteFile>, Error>;
 }
 
+impl Error {
+    /// The message, whatever the case: each is written to stand on its own.
+    pub fn message(&self) -> &str {
+        let (Error::Denied(message)
+        | Error::NotFound(message)
+        | Error::Timeout(message)
+        | Error::InvalidInput(message)
+        | Error::Failed(message)) = self;
+        message
+    }
+}
+
+// `Usage` is generated, so the default cannot be derived on it.
+#[allow(clippy::derivable_impls)]
 impl Default for Usage {
     fn default() -> Self {
         Usage {

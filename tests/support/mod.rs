@@ -106,3 +106,5 @@ pub fn process_gone_soon(pid: i32) -> bool {
         !process_alive(pid)
     })
 }
+
+pub mod server;

@@ -34,5 +34,5 @@ pub use settings::PluginSettings;
 /// bundled. For tests and benchmarks of this checkout only.
 #[doc(hidden)]
 pub fn guest_wasm_dir() -> std::path::PathBuf {
-    std::path::PathBuf::from(env!("DOCSFY_GUEST_WASM_DIR"))
+    std::path::PathBuf::from(env!("GUEST_PLUGIN_WASM_DIR"))
 }

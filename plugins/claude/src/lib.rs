@@ -120,7 +120,7 @@ mod tests {
     fn reported_errors_fail() {
         let out = r#"{"type":"result","subtype":"error_max_turns","is_error":true}"#;
         let error = parse_output(out).expect_err("is an error");
-        assert!(error.to_string().contains("error_max_turns"), "{error}");
+        assert!(error.message().contains("error_max_turns"), "{error}");
     }
 
     #[test]

@@ -155,7 +155,7 @@ mod tests {
         let out = r#"{"error":{"type":"ApiError","message":"quota exceeded","code":429}}"#;
         let error = parse_output(out).expect_err("is an error");
         assert_eq!(
-            error.to_string(),
+            error.message(),
             "gemini reported an error (ApiError): quota exceeded"
         );
     }

@@ -1,0 +1,79 @@
+//! The one error shape of the API: every 4xx and 5xx body is `{"detail": "..."}`.
+
+use std::convert::Infallible;
+
+use warp::http::StatusCode;
+use warp::reject::Reject;
+use warp::{Rejection, Reply};
+
+/// An error a handler answers with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The human-readable message.
+    pub detail: String,
+}
+
+impl ApiError {
+    /// An error with any status.
+    pub fn new(status: StatusCode, detail: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            detail: detail.into(),
+        }
+    }
+
+    /// 404 with a message.
+    pub fn not_found(detail: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::NOT_FOUND, detail)
+    }
+
+    /// 500; the cause goes to the log, not to the client.
+    pub fn internal(cause: impl std::fmt::Display) -> ApiError {
+        tracing::error!("internal error: {cause}");
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error")
+    }
+}
+
+impl Reject for ApiError {}
+
+impl Reply for ApiError {
+    fn into_response(self) -> warp::reply::Response {
+        let body = warp::reply::json(&serde_json::json!({ "detail": self.detail }));
+        warp::reply::with_status(body, self.status).into_response()
+    }
+}
+
+/// Turns every rejection, warp's own included, into the JSON error body.
+pub async fn recover(rejection: Rejection) -> Result<warp::reply::Response, Infallible> {
+    let error = if let Some(error) = rejection.find::<ApiError>() {
+        error.clone()
+    } else if rejection.is_not_found() {
+        ApiError::not_found("Not Found")
+    } else if rejection.find::<warp::reject::MethodNotAllowed>().is_some() {
+        ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed")
+    } else if rejection.find::<warp::reject::PayloadTooLarge>().is_some() {
+        ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "Request body is too large")
+    } else if rejection
+        .find::<warp::reject::UnsupportedMediaType>()
+        .is_some()
+    {
+        ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Content-Type must be application/json",
+        )
+    } else if let Some(error) = rejection.find::<warp::reject::InvalidQuery>() {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            format!("Invalid query string: {error}"),
+        )
+    } else if let Some(error) = rejection.find::<warp::reject::MissingHeader>() {
+        ApiError::new(StatusCode::BAD_REQUEST, error.to_string())
+    } else if let Some(error) = rejection.find::<warp::reject::InvalidHeader>() {
+        ApiError::new(StatusCode::BAD_REQUEST, error.to_string())
+    } else {
+        ApiError::internal(format!("unhandled rejection: {rejection:?}"))
+    };
+    Ok(error.into_response())
+}

@@ -1,0 +1,56 @@
+//! The HTTP API: one module per resource, one function listing every route, and one
+//! `recover` that turns every rejection into `{"detail": "..."}`.
+
+pub mod error;
+mod health;
+mod models;
+
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use warp::Filter;
+
+use crate::config::Config;
+use crate::plugins::PluginRegistry;
+
+pub use error::ApiError;
+
+/// What handlers share.
+#[derive(Clone)]
+pub struct AppState {
+    /// The effective configuration.
+    pub config: Arc<Config>,
+    /// The loaded plugins.
+    pub plugins: PluginRegistry,
+}
+
+impl AppState {
+    /// The model used when a request names none: the configured one, else the default
+    /// provider's own default.
+    pub fn default_model(&self) -> String {
+        if !self.config.ai_model.is_empty() {
+            return self.config.ai_model.clone();
+        }
+        self.plugins
+            .provider(&self.config.ai_provider)
+            .and_then(|p| p.description().default_model.clone())
+            .unwrap_or_default()
+    }
+}
+
+/// Injects the shared state into a handler.
+pub fn with_state(
+    state: AppState,
+) -> impl Filter<Extract = (AppState,), Error = Infallible> + Clone {
+    warp::any().map(move || state.clone())
+}
+
+/// Every route of the server.
+pub fn routes(
+    state: AppState,
+) -> impl Filter<Extract = (impl warp::Reply,), Error = Infallible> + Clone {
+    health::routes()
+        .or(models::routes(state))
+        .recover(error::recover)
+        .with(warp::trace::request())
+}

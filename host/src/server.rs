@@ -1,0 +1,80 @@
+//! Starting and stopping the server.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use tracing_subscriber::EnvFilter;
+
+use crate::api::{self, AppState};
+use crate::config::Config;
+use crate::plugins::{LoadOptions, PluginRegistry};
+
+/// Runs the server until SIGINT or SIGTERM.
+pub async fn serve(config: Config) -> anyhow::Result<()> {
+    init_logging(&config.log_level);
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("creating the data directory {}", config.data_dir.display()))?;
+    let plugins = PluginRegistry::load(
+        &config.plugins,
+        &config.plugin_cache_dir(),
+        LoadOptions::default(),
+    )
+    .await?;
+    if plugins.provider(&config.ai_provider).is_none() {
+        tracing::warn!(
+            "the default provider `{}` is not loaded; requests must name one of: {}",
+            config.ai_provider,
+            plugins.provider_names().join(", ")
+        );
+    }
+    let address: SocketAddr = format!("{}:{}", config.host, config.port)
+        .parse()
+        .with_context(|| {
+            format!(
+                "`{}:{}` is not an address to listen on",
+                config.host, config.port
+            )
+        })?;
+    let listener = tokio::net::TcpListener::bind(address)
+        .await
+        .with_context(|| format!("listening on {address}"))?;
+    let bound = listener.local_addr().context("reading the bound address")?;
+    // Tests and scripts read this line to find the port when `port = 0`.
+    tracing::info!("docsfy listening on http://{bound}");
+    println!("docsfy listening on http://{bound}");
+    let state = AppState {
+        config: Arc::new(config),
+        plugins,
+    };
+    warp::serve(api::routes(state))
+        .incoming(listener)
+        .graceful(shutdown_signal())
+        .run()
+        .await;
+    tracing::info!("docsfy stopped");
+    Ok(())
+}
+
+fn init_logging(level: &str) {
+    let filter = EnvFilter::try_new(level).unwrap_or_else(|_| EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+async fn shutdown_signal() {
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = terminate => {}
+    }
+}

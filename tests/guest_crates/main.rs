@@ -1,0 +1,31 @@
+//! The guest workspace's own tests (the SDK's documentation example, the providers' output
+//! parsers) run natively from here, so that `cargo test` in the repository runs every test.
+
+use std::path::Path;
+use std::process::Command;
+
+#[test]
+fn plugin_sdk_and_bundled_plugins_pass_their_own_tests() {
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../plugins");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let output = Command::new(cargo)
+        .current_dir(&workspace)
+        .args(["test", "--workspace", "--locked", "--target-dir", "target"])
+        .env_remove("CARGO_TARGET_DIR")
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_BUILD_TARGET")
+        .output()
+        .expect("run cargo test in the guest workspace");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "guest tests failed:\n{stdout}\n{stderr}"
+    );
+    // The SDK's example of a whole provider must have compiled and run.
+    assert!(
+        stdout.contains("plugin-sdk/src/lib.rs - (line") && stdout.contains("... ok"),
+        "the SDK doc example did not run:\n{stdout}"
+    );
+    assert!(!stdout.contains("FAILED"), "{stdout}");
+}

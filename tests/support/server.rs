@@ -1,0 +1,93 @@
+//! The real `docsfy` binary on an ephemeral port with its own data directory.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// The path of the `docsfy` binary built for these tests.
+pub fn docsfy_binary() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_docsfy"))
+}
+
+/// A `docsfy` command with a clean environment: no docsfy variables leak in from the
+/// developer's shell, and the data directory is the given one.
+pub fn docsfy_command(data_dir: &Path) -> Command {
+    let mut command = Command::new(docsfy_binary());
+    command.env_clear();
+    for key in ["PATH", "HOME", "TMPDIR", "LANG"] {
+        if let Some(value) = std::env::var_os(key) {
+            command.env(key, value);
+        }
+    }
+    command
+        .env("DATA_DIR", data_dir)
+        .env(
+            "DOCSFY_PLUGINS__CACHE_DIR",
+            crate::support::shared_cache_dir(),
+        )
+        .env("LOG_LEVEL", "warn");
+    command
+}
+
+/// A running server, stopped when dropped.
+pub struct RunningServer {
+    child: Child,
+    /// `http://127.0.0.1:<port>`.
+    pub base: String,
+    /// Everything the server owns on disk.
+    pub data_dir: tempfile::TempDir,
+}
+
+impl RunningServer {
+    /// Starts `docsfy serve` with `config` as its config file and `env` on top.
+    pub fn start(config: &str, env: &[(&str, &str)]) -> RunningServer {
+        let data_dir = tempfile::tempdir().expect("data dir");
+        let config_path = data_dir.path().join("docsfy.toml");
+        std::fs::write(&config_path, config).expect("write config");
+        let mut command = docsfy_command(data_dir.path());
+        command
+            .arg("serve")
+            .arg("--config")
+            .arg(&config_path)
+            .env("PORT", "0")
+            .envs(env.iter().copied())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit());
+        let mut child = command.spawn().expect("start docsfy serve");
+        let stdout = child.stdout.take().expect("stdout");
+        let (sender, receiver) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(url) = line.strip_prefix("docsfy listening on ") {
+                    let _ = sender.send(url.to_string());
+                }
+            }
+        });
+        let base = match receiver.recv_timeout(Duration::from_secs(120)) {
+            Ok(base) => base,
+            Err(_) => {
+                let _ = child.kill();
+                panic!("docsfy serve did not start: {:?}", child.wait());
+            }
+        };
+        RunningServer {
+            child,
+            base,
+            data_dir,
+        }
+    }
+
+    /// The URL of `path` on this server.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+impl Drop for RunningServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
