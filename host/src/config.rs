@@ -136,11 +136,7 @@ impl Config {
                 "MAX_CONCURRENT_PAGES must be at least 1".into(),
             ));
         }
-        if self.plugins.memory_mb == 0 || self.plugins.call_deadline_ms == 0 {
-            return Err(ConfigError::Invalid(
-                "plugins.memory_mb and plugins.call_deadline_ms must be greater than 0".into(),
-            ));
-        }
+        self.plugins.validate().map_err(ConfigError::Invalid)?;
         Ok(self)
     }
 

@@ -6,8 +6,8 @@
 //!
 //! [`host::run`]: crate::host::run
 
-use crate::Error;
 use crate::host::{self, RunOutput, RunRequest};
+use crate::{Completion, Error, Usage};
 
 /// How much of a failing program's output an error message quotes, in characters.
 pub const ERROR_TAIL_CHARS: usize = 2000;
@@ -31,8 +31,13 @@ pub fn run(
         stdin: stdin.to_string(),
         timeout_ms: u64::from(timeout_secs) * 1000,
     };
-    let output = host::run(&request).map_err(|error| explain(program, timeout_secs, error))?;
+    let output = host::run(&request).map_err(|error| explain(program, error))?;
     match output.exit_code {
+        // A cut answer would become a wrong page: refuse it rather than guess.
+        Some(0) if output.stdout_truncated => Err(Error::Failed(format!(
+            "{program}'s output was longer than the server keeps (plugins.output_cap_kb) \
+             and was cut"
+        ))),
         Some(0) => Ok(output),
         Some(code) => Err(Error::Failed(format!(
             "{program} exited with code {code}: {}",
@@ -43,6 +48,40 @@ pub fn run(
             failure_text(&output)
         ))),
     }
+}
+
+/// Checks a model name before it becomes an argument: a name starting with `-` would be read
+/// as an option by the CLI.
+pub fn model_arg(model: &str) -> Result<&str, Error> {
+    let acceptable = !model.is_empty()
+        && !model.starts_with('-')
+        && model.chars().all(|c| !c.is_whitespace() && !c.is_control());
+    if acceptable {
+        Ok(model)
+    } else {
+        Err(Error::InvalidInput(format!(
+            "{model:?} is not a valid model name"
+        )))
+    }
+}
+
+/// The answer of a CLI that printed plain text instead of JSON. Empty output, and output
+/// that looks like JSON but could not be read, are failures, never a page.
+pub fn plain_text(program: &str, stdout: &str) -> Result<Completion, Error> {
+    let text = stdout.trim_start();
+    if text.trim().is_empty() {
+        return Err(Error::Failed(format!("{program} printed nothing")));
+    }
+    if text.starts_with('{') || text.starts_with('[') {
+        return Err(Error::Failed(format!(
+            "{program} printed JSON that could not be understood: {}",
+            tail(text, ERROR_TAIL_CHARS)
+        )));
+    }
+    Ok(Completion {
+        text: stdout.to_string(),
+        usage: Usage::default(),
+    })
 }
 
 /// Checks that `program` is installed and answers, by running it with `args`
@@ -78,12 +117,13 @@ fn failure_text(output: &RunOutput) -> String {
     }
 }
 
-fn explain(program: &str, timeout_secs: u32, error: Error) -> Error {
+/// The host's messages already name the program and the limit it applied; only a missing
+/// program is reworded, to the words users search for.
+fn explain(program: &str, error: Error) -> Error {
     match error {
-        Error::NotFound(_) => Error::NotFound(format!("{program} CLI not found on PATH")),
-        Error::Timeout(_) => Error::Timeout(format!(
-            "{program} CLI did not finish within {timeout_secs} s and was stopped"
-        )),
+        Error::NotFound(message) if message.ends_with("not found on PATH") => {
+            Error::NotFound(format!("{program} CLI not found on PATH"))
+        }
         other => other,
     }
 }
@@ -116,10 +156,39 @@ mod tests {
     }
 
     #[test]
-    fn explain_names_the_program() {
-        let missing = explain("claude", 5, Error::NotFound("x".into()));
+    fn explain_rewords_only_a_missing_program() {
+        let missing = explain("claude", Error::NotFound("claude not found on PATH".into()));
         assert!(matches!(&missing, Error::NotFound(m) if m == "claude CLI not found on PATH"));
-        let slow = explain("gemini", 5, Error::Timeout("x".into()));
-        assert!(slow.message().contains("within 5 s"), "{slow}");
+        let configured = Error::NotFound("claude is configured at /x, which is not...".into());
+        assert_eq!(
+            explain("claude", configured.clone()).message(),
+            configured.message()
+        );
+        let slow = explain("gemini", Error::Timeout("gemini did not finish".into()));
+        assert_eq!(slow.message(), "gemini did not finish");
+    }
+
+    #[test]
+    fn model_names_cannot_be_options() {
+        assert!(model_arg("claude-opus-4-6[1m]").is_ok());
+        assert!(model_arg("gpt-5.4-xhigh-fast").is_ok());
+        for bad in ["", "--yolo", "-p", "a b", "a\nb"] {
+            assert!(
+                matches!(model_arg(bad), Err(Error::InvalidInput(_))),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn plain_text_refuses_empty_output_and_unreadable_json() {
+        assert_eq!(plain_text("x", "# Page\n").expect("text").text, "# Page\n");
+        assert!(plain_text("x", " \n").is_err());
+        let error = plain_text("x", "{\"result\": \"cut").expect_err("broken JSON");
+        assert!(
+            error
+                .message()
+                .starts_with("x printed JSON that could not be understood")
+        );
     }
 }

@@ -59,6 +59,7 @@ fn call(workdir: &std::path::Path) -> CallContext {
         workdir: Some(workdir.to_path_buf()),
         max_program_time: Duration::from_secs(60),
         label: "test".into(),
+        ..CallContext::default()
     }
 }
 
@@ -254,7 +255,7 @@ async fn a_slow_cli_times_out_and_leaves_no_process_behind() {
         assert_eq!(
             error.to_string(),
             format!(
-                "{} 0.1.0: {} CLI did not finish within 1 s and was stopped",
+                "{} 0.1.0: {} did not finish within 1 s and was stopped",
                 cli.provider, cli.program
             )
         );
@@ -335,6 +336,57 @@ async fn aborting_a_call_terminates_the_cli_process_group() {
     assert!(job.await.expect_err("aborted").is_cancelled());
     for pid in started {
         assert!(process_gone_soon(pid), "process {pid} outlived the abort");
+    }
+}
+
+#[tokio::test]
+async fn output_cut_at_the_cap_is_refused_not_published() {
+    let bin = FakeBin::new();
+    bin.script(
+        "claude",
+        "cat >/dev/null; head -c 5000 /dev/zero | tr '\\0' x",
+    );
+    let settings = PluginSettings {
+        output_cap_kb: 1,
+        ..PluginSettings::default()
+    };
+    let registry = registry(&bin, settings).await;
+    let workdir = tempfile::tempdir().expect("workdir");
+    let error = registry
+        .provider("claude")
+        .expect("claude")
+        .complete(&request("p", 30, workdir.path()), call(workdir.path()))
+        .await
+        .expect_err("cut output");
+    assert!(
+        error
+            .to_string()
+            .contains("output was longer than the server keeps"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn a_model_that_looks_like_an_option_is_refused_before_the_cli_runs() {
+    for cli in &CLIS {
+        let bin = FakeBin::new();
+        let ran = bin.file("ran");
+        bin.script(cli.program, &format!("touch {}", ran.display()));
+        let registry = registry(&bin, PluginSettings::default()).await;
+        let workdir = tempfile::tempdir().expect("workdir");
+        let mut bad = request("p", 30, workdir.path());
+        bad.model = "--yolo".into();
+        let error = registry
+            .provider(cli.provider)
+            .expect("provider")
+            .complete(&bad, call(workdir.path()))
+            .await
+            .expect_err("refused");
+        assert_eq!(
+            error.kind,
+            PluginErrorKind::InvalidInput("\"--yolo\" is not a valid model name".into())
+        );
+        assert!(!ran.exists(), "{}: the CLI ran", cli.provider);
     }
 }
 

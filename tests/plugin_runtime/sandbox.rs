@@ -105,6 +105,28 @@ async fn an_infinite_loop_is_stopped_at_the_deadline() {
 }
 
 #[tokio::test]
+async fn a_plugin_that_blocks_outside_wasm_is_stopped_at_the_call_time_limit() {
+    let probe = Probe::load().await;
+    let request = CompletionRequest {
+        model: "none".into(),
+        prompt: "sleep".into(),
+        timeout_secs: 1,
+        workdir: None,
+    };
+    let context = CallContext {
+        max_program_time: Duration::from_secs(1),
+        ..CallContext::default()
+    };
+    let limit = context.time_limit(Duration::from_millis(DEADLINE_MS));
+    let error = probe
+        .handle()
+        .complete(&request, context)
+        .await
+        .expect_err("stopped");
+    assert_eq!(error.kind, PluginErrorKind::TimeLimitExceeded(limit));
+}
+
+#[tokio::test]
 async fn a_gigabyte_allocation_hits_the_memory_cap() {
     let probe = Probe::load().await;
     let started = Instant::now();

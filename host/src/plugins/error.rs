@@ -37,6 +37,9 @@ pub enum PluginErrorKind {
     /// The plugin computed for longer than its deadline and was stopped.
     #[error("computed for more than {} ms and was stopped", .0.as_millis())]
     DeadlineExceeded(Duration),
+    /// The whole call, programs included, ran past its wall-clock limit and was stopped.
+    #[error("took longer than {} s in all and was stopped", .0.as_secs())]
+    TimeLimitExceeded(Duration),
     /// The plugin tried to grow its memory past its cap and was stopped.
     #[error("tried to use more than {0} MiB of memory and was stopped")]
     MemoryExceeded(u64),

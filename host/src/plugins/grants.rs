@@ -83,6 +83,28 @@ pub fn allowed_env<'a>(
         .collect()
 }
 
+/// The environment patterns that are in effect: what a variable must match on both sides,
+/// as narrow as the narrower side (`ANTHROPIC_*` declared and `ANTHROPIC_API_KEY` granted
+/// gives `ANTHROPIC_API_KEY`).
+pub fn effective_env(declared: &[String], granted: &[String]) -> Vec<String> {
+    let mut effective = Vec::new();
+    for d in declared {
+        for g in granted {
+            let narrower = if d == g || matches_any(std::slice::from_ref(g), d) {
+                d
+            } else if matches_any(std::slice::from_ref(d), g) {
+                g
+            } else {
+                continue;
+            };
+            if !effective.contains(narrower) {
+                effective.push(narrower.clone());
+            }
+        }
+    }
+    effective
+}
+
 fn matches_any(patterns: &[String], name: &str) -> bool {
     patterns
         .iter()
@@ -203,6 +225,21 @@ mod tests {
         .map(|(k, v)| (k.to_string(), v.to_string()));
         let passed = allowed_env(&caps, &grant, environment);
         assert_eq!(passed, [("GOOGLE_API_KEY".to_string(), String::new())]);
+    }
+
+    #[test]
+    fn effective_env_is_the_narrower_side() {
+        let strings = |items: &[&str]| items.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let declared = strings(&["PATH", "ANTHROPIC_*", "CLAUDE_*", "HOME"]);
+        let granted = strings(&["PATH", "ANTHROPIC_API_KEY", "CLAUDE_*", "OTHER"]);
+        assert_eq!(
+            effective_env(&declared, &granted),
+            strings(&["PATH", "ANTHROPIC_API_KEY", "CLAUDE_*"])
+        );
+        assert_eq!(
+            effective_env(&strings(&["GOOGLE_API_KEY"]), &strings(&["GOOGLE_*"])),
+            strings(&["GOOGLE_API_KEY"])
+        );
     }
 
     #[test]

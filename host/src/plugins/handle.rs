@@ -62,6 +62,26 @@ impl PluginCore {
         }
     }
 
+    /// Runs `call` on a fresh store within the call's wall-clock limit, and settles it.
+    pub async fn run_call<T, F>(&self, context: CallContext, call: F) -> Result<T, PluginError>
+    where
+        F: for<'s> FnOnce(
+            &'s mut Store<SandboxState>,
+        ) -> std::pin::Pin<
+            Box<
+                dyn std::future::Future<Output = wasmtime::Result<Result<T, WitError>>> + Send + 's,
+            >,
+        >,
+    {
+        let limit = context.time_limit(self.identity.call_deadline);
+        let mut store = self.new_store(context);
+        // Dropping the call at the limit unwinds the plugin and ends any program it runs.
+        match tokio::time::timeout(limit, call(&mut store)).await {
+            Ok(outcome) => self.settle(&store, outcome),
+            Err(_) => Err(self.error(PluginErrorKind::TimeLimitExceeded(limit))),
+        }
+    }
+
     /// Turns the outcome of a call into the caller's result: the plugin's own error, or a
     /// trap or limit explained from what the store saw.
     pub fn settle<T>(
@@ -91,13 +111,7 @@ pub(super) fn describe(
         .filter(|p| identity.grant.programs.contains(p))
         .cloned()
         .collect();
-    let granted_env = manifest
-        .capabilities
-        .env
-        .iter()
-        .filter(|e| identity.grant.env.contains(e))
-        .cloned()
-        .collect();
+    let granted_env = super::grants::effective_env(&manifest.capabilities.env, &identity.grant.env);
     PluginDescription {
         name: manifest.name.clone(),
         kind: manifest.kind,

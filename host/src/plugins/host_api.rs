@@ -46,6 +46,11 @@ impl SandboxState {
     async fn run_program(&mut self, request: RunRequest) -> Result<RunOutput, WitError> {
         let plugin = self.plugin.clone();
         let name = plugin.manifest.name.as_str();
+        if !self.call.programs_allowed {
+            return Err(WitError::Denied(
+                "programs cannot be run while the plugin is being loaded".into(),
+            ));
+        }
         if let Err(denial) = grants::check_program(
             name,
             &plugin.manifest.capabilities,
@@ -91,7 +96,7 @@ impl SandboxState {
                 stderr_truncated: output.stderr_truncated,
             }),
             Err(ProgramError::TimedOut(limit)) => Err(WitError::Timeout(format!(
-                "`{program}` did not finish within {} s and was stopped",
+                "{program} did not finish within {} s and was stopped",
                 limit.as_secs_f64()
             ))),
             Err(error) => Err(WitError::Failed(format!("`{program}` {error}"))),
@@ -111,7 +116,7 @@ impl SandboxState {
             };
         }
         process::find_on_path(program, &self.programs.search_path)
-            .ok_or_else(|| WitError::NotFound(format!("`{program}` was not found on PATH")))
+            .ok_or_else(|| WitError::NotFound(format!("{program} not found on PATH")))
     }
 
     fn scratch_dir(&mut self) -> Result<std::path::PathBuf, WitError> {

@@ -77,7 +77,8 @@ pub async fn run_program(run: ProgramRun) -> Result<ProgramOutput, ProgramError>
         .stderr(Stdio::piped())
         // Its own group, so that a timeout or an abort reaches every process it started.
         .process_group(0)
-        .kill_on_drop(true)
+        // No kill_on_drop: on abort the ProcessGroup guard gives the whole group SIGTERM and
+        // a grace period; killing the leader at once would skip that.
         .spawn()
         .map_err(ProgramError::Spawn)?;
     let group = ProcessGroup::of(&child);
@@ -91,8 +92,8 @@ pub async fn run_program(run: ProgramRun) -> Result<ProgramOutput, ProgramError>
             let _ = stdin.shutdown().await;
         }
     });
-    let stdout = tokio::spawn(read_capped(child.stdout.take(), run.output_cap));
-    let stderr = tokio::spawn(read_capped(child.stderr.take(), run.output_cap));
+    let stdout = Capture::start(child.stdout.take(), run.output_cap);
+    let stderr = Capture::start(child.stderr.take(), run.output_cap);
 
     let status = match tokio::time::timeout(run.timeout, child.wait()).await {
         Ok(status) => status.map_err(ProgramError::Wait)?,
@@ -105,8 +106,8 @@ pub async fn run_program(run: ProgramRun) -> Result<ProgramOutput, ProgramError>
     // Whatever the program left running in its group goes with it.
     group.kill_now();
     writer.abort();
-    let (stdout, stdout_truncated) = stdout.await.unwrap_or_default();
-    let (stderr, stderr_truncated) = stderr.await.unwrap_or_default();
+    let (stdout, stdout_truncated) = stdout.finish().await;
+    let (stderr, stderr_truncated) = stderr.finish().await;
     Ok(ProgramOutput {
         exit_code: status.code(),
         stdout,
@@ -116,25 +117,49 @@ pub async fn run_program(run: ProgramRun) -> Result<ProgramOutput, ProgramError>
     })
 }
 
-/// Reads a stream to its end, keeping at most `cap` bytes.
-async fn read_capped(stream: Option<impl AsyncRead + Unpin>, cap: usize) -> (Vec<u8>, bool) {
-    let Some(mut stream) = stream else {
-        return (Vec::new(), false);
-    };
-    let mut kept = Vec::new();
-    let mut truncated = false;
-    let mut buffer = [0u8; 8192];
-    loop {
-        match stream.read(&mut buffer).await {
-            Ok(0) | Err(_) => break,
-            Ok(n) => {
-                let room = cap.saturating_sub(kept.len());
-                kept.extend_from_slice(&buffer[..n.min(room)]);
-                truncated |= n > room;
+/// How long the output readers may take after the program exited.
+const DRAIN_AFTER_EXIT: Duration = Duration::from_secs(2);
+
+/// One output stream being read into a capped buffer.
+struct Capture {
+    kept: std::sync::Arc<std::sync::Mutex<(Vec<u8>, bool)>>,
+    reader: tokio::task::JoinHandle<()>,
+}
+
+impl Capture {
+    fn start(stream: Option<impl AsyncRead + Unpin + Send + 'static>, cap: usize) -> Capture {
+        let kept = std::sync::Arc::new(std::sync::Mutex::new((Vec::new(), false)));
+        let sink = kept.clone();
+        let reader = tokio::spawn(async move {
+            let Some(mut stream) = stream else { return };
+            let mut buffer = [0u8; 8192];
+            while let Ok(n @ 1..) = stream.read(&mut buffer).await {
+                let Ok(mut kept) = sink.lock() else { return };
+                let room = cap.saturating_sub(kept.0.len());
+                kept.0.extend_from_slice(&buffer[..n.min(room)]);
+                kept.1 |= n > room;
             }
-        }
+        });
+        Capture { kept, reader }
     }
-    (kept, truncated)
+
+    /// What was read, and whether it was cut at the cap. A process that left the group
+    /// (setsid) may hold the pipe open after the program exited: it is not waited for
+    /// beyond a moment.
+    async fn finish(self) -> (Vec<u8>, bool) {
+        let abort = self.reader.abort_handle();
+        if tokio::time::timeout(DRAIN_AFTER_EXIT, self.reader)
+            .await
+            .is_err()
+        {
+            abort.abort();
+            tracing::warn!("a program's output pipe stayed open after it exited; stopped reading");
+        }
+        let Ok(mut kept) = self.kept.lock() else {
+            return (Vec::new(), true);
+        };
+        (std::mem::take(&mut kept.0), kept.1)
+    }
 }
 
 /// The process group a spawned program leads. Dropping it while armed terminates the group.
@@ -266,6 +291,15 @@ mod tests {
         std::fs::read_to_string(format!("/proc/{pid}/stat"))
             .map(|stat| !stat.contains(") Z "))
             .unwrap_or(false)
+    }
+
+    #[tokio::test]
+    async fn a_detached_process_holding_the_output_does_not_hang_the_run() {
+        let mut run = sh("setsid sleep 30 & echo done", Duration::from_secs(20));
+        run.output_cap = 1024;
+        let output = run_program(run).await.expect("runs");
+        assert_eq!(output.exit_code, Some(0));
+        assert_eq!(output.stdout, b"done\n");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use super::bindings::provider::ProviderPre;
-use super::error::{PluginError, PluginErrorKind};
+use super::error::PluginError;
 use super::handle::{PluginCore, PluginDescription};
 use super::sandbox::{CallContext, SandboxState};
 
@@ -35,12 +35,16 @@ impl ProviderHandle {
 
     /// Checks that the provider can serve `model` now (for example, that its CLI exists).
     pub async fn check(&self, model: &str, call: CallContext) -> Result<(), PluginError> {
-        let mut store = self.core.new_store(call);
-        let outcome = match self.pre.instantiate_async(&mut store).await {
-            Ok(instance) => instance.call_check(&mut store, model).await,
-            Err(error) => return Err(self.instantiation_failed(error)),
-        };
-        self.core.settle(&store, outcome)
+        let pre = self.pre.clone();
+        let model = model.to_string();
+        self.core
+            .run_call(call, move |store| {
+                Box::pin(async move {
+                    let instance = pre.instantiate_async(&mut *store).await?;
+                    instance.call_check(&mut *store, &model).await
+                })
+            })
+            .await
     }
 
     /// Sends one prompt. Dropping the returned future (an aborted job) stops the plugin and
@@ -50,17 +54,15 @@ impl ProviderHandle {
         request: &CompletionRequest,
         call: CallContext,
     ) -> Result<Completion, PluginError> {
-        let mut store = self.core.new_store(call);
-        let outcome = match self.pre.instantiate_async(&mut store).await {
-            Ok(instance) => instance.call_complete(&mut store, request).await,
-            Err(error) => return Err(self.instantiation_failed(error)),
-        };
-        self.core.settle(&store, outcome)
-    }
-
-    fn instantiation_failed(&self, error: wasmtime::Error) -> PluginError {
-        self.core.error(PluginErrorKind::Host(format!(
-            "instantiation failed: {error:#}"
-        )))
+        let pre = self.pre.clone();
+        let request = request.clone();
+        self.core
+            .run_call(call, move |store| {
+                Box::pin(async move {
+                    let instance = pre.instantiate_async(&mut *store).await?;
+                    instance.call_complete(&mut *store, &request).await
+                })
+            })
+            .await
     }
 }

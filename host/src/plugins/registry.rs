@@ -31,6 +31,9 @@ pub struct BundledPlugin {
 /// The plugins built into this binary by `host/build.rs`.
 pub const BUNDLED: &[BundledPlugin] = include!(concat!(env!("OUT_DIR"), "/bundled_plugins.rs"));
 
+/// The `source` of plugins built into the binary.
+pub const BUNDLED_SOURCE: &str = "bundled";
+
 /// A plugin that was found but not loaded.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct SkippedPlugin {
@@ -104,7 +107,7 @@ impl PluginRegistry {
         if options.bundled {
             for bundled in BUNDLED {
                 loader
-                    .add("bundled", bundled.manifest, bundled.wasm.to_vec())
+                    .add(BUNDLED_SOURCE, bundled.manifest, bundled.wasm.to_vec())
                     .await;
             }
         }
@@ -229,7 +232,7 @@ impl Loader<'_> {
                 .await
                 .map_err(|e| format!("compiling plugin.wasm panicked: {e}"))?
                 .map_err(|e| format!("plugin.wasm is not a valid component: {e:#}"))?;
-        let grant = self.settings.grant_for(&name);
+        let grant = self.settings.grant_for(&name, source == BUNDLED_SOURCE);
         let identity = Arc::new(PluginIdentity {
             memory_cap: usize::try_from(
                 grant
@@ -288,14 +291,14 @@ impl Loader<'_> {
         pre: &ProviderPre<SandboxState>,
         identity: &Arc<PluginIdentity>,
     ) -> Result<super::bindings::PluginInfo, String> {
-        let mut store = self.store(identity);
-        let instance = pre
-            .instantiate_async(&mut store)
-            .await
-            .map_err(|e| format!("cannot be instantiated: {e:#}"))?;
-        let info = instance
-            .call_describe(&mut store)
-            .await
+        let (mut store, limit) = self.store(identity);
+        let described = tokio::time::timeout(limit, async {
+            let instance = pre.instantiate_async(&mut store).await?;
+            instance.call_describe(&mut store).await
+        })
+        .await
+        .map_err(|_| format!("describe did not answer within {} s", limit.as_secs()))?;
+        let info = described
             .map_err(|e| format!("describe failed: {}", store.data().explain_failure(&e)))?;
         check_identity(&identity.manifest, &info)?;
         Ok(info)
@@ -306,29 +309,34 @@ impl Loader<'_> {
         pre: &RendererPre<SandboxState>,
         identity: &Arc<PluginIdentity>,
     ) -> Result<super::bindings::PluginInfo, String> {
-        let mut store = self.store(identity);
-        let instance = pre
-            .instantiate_async(&mut store)
-            .await
-            .map_err(|e| format!("cannot be instantiated: {e:#}"))?;
-        let info = instance
-            .call_describe(&mut store)
-            .await
+        let (mut store, limit) = self.store(identity);
+        let described = tokio::time::timeout(limit, async {
+            let instance = pre.instantiate_async(&mut store).await?;
+            instance.call_describe(&mut store).await
+        })
+        .await
+        .map_err(|_| format!("describe did not answer within {} s", limit.as_secs()))?;
+        let info = described
             .map_err(|e| format!("describe failed: {}", store.data().explain_failure(&e)))?;
         check_identity(&identity.manifest, &info)?;
         Ok(info)
     }
 
-    fn store(&self, identity: &Arc<PluginIdentity>) -> wasmtime::Store<SandboxState> {
-        super::sandbox::new_store(
+    /// A store for `describe` at load time, where programs may not run, and its time limit.
+    fn store(&self, identity: &Arc<PluginIdentity>) -> (wasmtime::Store<SandboxState>, Duration) {
+        let context = CallContext {
+            label: "load".into(),
+            programs_allowed: false,
+            ..CallContext::default()
+        };
+        let limit = context.time_limit(identity.call_deadline);
+        let store = super::sandbox::new_store(
             &self.engine,
             identity.clone(),
             self.programs.clone(),
-            CallContext {
-                label: "load".into(),
-                ..CallContext::default()
-            },
-        )
+            context,
+        );
+        (store, limit)
     }
 
     fn skip(&mut self, source: String, reason: String) {

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use super::bindings::renderer::RendererPre;
-use super::error::{PluginError, PluginErrorKind};
+use super::error::PluginError;
 use super::handle::{PluginCore, PluginDescription};
 use super::sandbox::{CallContext, SandboxState};
 
@@ -35,15 +35,15 @@ impl RendererHandle {
         site: &SiteInput,
         call: CallContext,
     ) -> Result<Vec<SiteFile>, PluginError> {
-        let mut store = self.core.new_store(call);
-        let outcome = match self.pre.instantiate_async(&mut store).await {
-            Ok(instance) => instance.call_render(&mut store, site).await,
-            Err(error) => {
-                return Err(self.core.error(PluginErrorKind::Host(format!(
-                    "instantiation failed: {error:#}"
-                ))));
-            }
-        };
-        self.core.settle(&store, outcome)
+        let pre = self.pre.clone();
+        let site = site.clone();
+        self.core
+            .run_call(call, move |store| {
+                Box::pin(async move {
+                    let instance = pre.instantiate_async(&mut *store).await?;
+                    instance.call_render(&mut *store, &site).await
+                })
+            })
+            .await
     }
 }

@@ -17,7 +17,10 @@ use super::grants::Grant;
 use super::manifest::Manifest;
 
 /// How much of a plugin's own stderr (panic messages) is kept for error reports.
-const PLUGIN_STDERR_CAP: usize = 64 * 1024;
+const PLUGIN_STDERR_CAP: usize = 1024 * 1024;
+
+/// Table elements all of one instance's tables may hold together.
+const TABLE_ELEMENTS_CAP: usize = 1_000_000;
 
 /// Who a plugin is and what it may do; shared by all its calls.
 #[derive(Debug)]
@@ -52,6 +55,8 @@ pub struct CallContext {
     pub max_program_time: Duration,
     /// Names the call in logs, such as the job's `owner/name/branch/provider/model`.
     pub label: String,
+    /// Whether the plugin may run programs in this call (not while it is being loaded).
+    pub programs_allowed: bool,
 }
 
 impl Default for CallContext {
@@ -60,7 +65,23 @@ impl Default for CallContext {
             workdir: None,
             max_program_time: Duration::from_secs(60),
             label: String::new(),
+            programs_allowed: true,
         }
+    }
+}
+
+impl CallContext {
+    /// The wall-clock bound on a whole call: its compute deadline plus room for two program
+    /// runs (one retry), so that no call can hang, whatever the plugin does.
+    pub fn time_limit(&self, compute_deadline: Duration) -> Duration {
+        let programs = if self.programs_allowed {
+            self.max_program_time.saturating_mul(2)
+        } else {
+            Duration::ZERO
+        };
+        compute_deadline
+            .saturating_add(programs)
+            .saturating_add(Duration::from_secs(1))
     }
 }
 
@@ -79,6 +100,10 @@ pub struct SandboxState {
     pub(super) waited: Duration,
     deadline_hit: bool,
     memory_refused: bool,
+    /// Bytes of linear memory across all the instance's memories.
+    memory_used: usize,
+    /// Elements across all the instance's tables.
+    table_elements: usize,
 }
 
 impl WasiView for SandboxState {
@@ -91,24 +116,42 @@ impl WasiView for SandboxState {
 }
 
 impl ResourceLimiter for SandboxState {
+    // The caps hold for the whole instance: a component may have several memories and
+    // tables, so growth is counted against running totals, not per memory.
     fn memory_growing(
         &mut self,
-        _current: usize,
+        current: usize,
         desired: usize,
         _maximum: Option<usize>,
     ) -> wasmtime::Result<bool> {
-        let allowed = desired <= self.plugin.memory_cap;
-        self.memory_refused |= !allowed;
+        let total = self
+            .memory_used
+            .saturating_sub(current)
+            .saturating_add(desired);
+        let allowed = total <= self.plugin.memory_cap;
+        if allowed {
+            self.memory_used = total;
+        } else {
+            self.memory_refused = true;
+        }
         Ok(allowed)
     }
 
     fn table_growing(
         &mut self,
-        _current: usize,
+        current: usize,
         desired: usize,
         _maximum: Option<usize>,
     ) -> wasmtime::Result<bool> {
-        Ok(desired <= 1_000_000)
+        let total = self
+            .table_elements
+            .saturating_sub(current)
+            .saturating_add(desired);
+        let allowed = total <= TABLE_ELEMENTS_CAP;
+        if allowed {
+            self.table_elements = total;
+        }
+        Ok(allowed)
     }
 
     fn instances(&self) -> usize {
@@ -153,6 +196,8 @@ pub fn new_store(
         waited: Duration::ZERO,
         deadline_hit: false,
         memory_refused: false,
+        memory_used: 0,
+        table_elements: 0,
     };
     let mut store = Store::new(engine.engine(), state);
     store.limiter(|state| state as &mut dyn ResourceLimiter);

@@ -44,12 +44,35 @@ impl Default for PluginSettings {
 }
 
 impl PluginSettings {
-    /// The grant for `plugin`: the configured one, else the bundled default, else nothing.
-    pub fn grant_for(&self, plugin: &str) -> Grant {
-        self.grants
-            .get(plugin)
-            .cloned()
-            .or_else(|| super::grants::bundled_defaults().remove(plugin))
-            .unwrap_or_default()
+    /// The grant for `plugin`: the configured one; else, for a bundled plugin only, its
+    /// default (a third-party plugin named like a bundled one must not inherit its grant);
+    /// else nothing.
+    pub fn grant_for(&self, plugin: &str, bundled: bool) -> Grant {
+        if let Some(grant) = self.grants.get(plugin) {
+            return grant.clone();
+        }
+        if bundled {
+            return super::grants::bundled_defaults()
+                .remove(plugin)
+                .unwrap_or_default();
+        }
+        Grant::default()
+    }
+
+    /// Checks the limits: zero memory or a zero deadline would make every call fail.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.memory_mb == 0 || self.call_deadline_ms == 0 {
+            return Err(
+                "plugins.memory_mb and plugins.call_deadline_ms must be greater than 0".into(),
+            );
+        }
+        for (name, grant) in &self.grants {
+            if grant.memory_mb == Some(0) || grant.call_deadline_ms == Some(0) {
+                return Err(format!(
+                    "plugins.grants.{name}: memory_mb and call_deadline_ms must be greater than 0"
+                ));
+            }
+        }
+        Ok(())
     }
 }

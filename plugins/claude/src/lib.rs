@@ -25,12 +25,20 @@ impl Provider for Claude {
         }
     }
 
-    fn check(_model: &str) -> Result<(), Error> {
+    fn check(model: &str) -> Result<(), Error> {
+        cli::model_arg(model)?;
         cli::probe(PROGRAM, &["--version"])
     }
 
     fn complete(request: CompletionRequest) -> Result<Completion, Error> {
-        let args = ["--model", &request.model, "-p", "--output-format", "json"].map(String::from);
+        let args = [
+            "--model",
+            cli::model_arg(&request.model)?,
+            "-p",
+            "--output-format",
+            "json",
+        ]
+        .map(String::from);
         let output = cli::run(PROGRAM, &args, &request.prompt, request.timeout_secs)?;
         parse_output(&output.stdout)
     }
@@ -60,7 +68,7 @@ struct ClaudeUsage {
 
 fn parse_output(stdout: &str) -> Result<Completion, Error> {
     let Ok(parsed) = serde_json::from_str::<ClaudeResult>(stdout.trim()) else {
-        return plain_text(stdout);
+        return cli::plain_text(PROGRAM, stdout);
     };
     if parsed.is_error {
         let why = parsed
@@ -88,16 +96,6 @@ fn parse_output(stdout: &str) -> Result<Completion, Error> {
             cost_usd: parsed.total_cost_usd,
             duration_ms: parsed.duration_ms,
         },
-    })
-}
-
-fn plain_text(stdout: &str) -> Result<Completion, Error> {
-    if stdout.trim().is_empty() {
-        return Err(Error::Failed("claude printed nothing".into()));
-    }
-    Ok(Completion {
-        text: stdout.to_string(),
-        usage: Usage::default(),
     })
 }
 

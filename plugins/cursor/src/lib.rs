@@ -24,7 +24,8 @@ impl Provider for Cursor {
         }
     }
 
-    fn check(_model: &str) -> Result<(), Error> {
+    fn check(model: &str) -> Result<(), Error> {
+        cli::model_arg(model)?;
         cli::probe(PROGRAM, &["--version"])
     }
 
@@ -32,7 +33,7 @@ impl Provider for Cursor {
         let workspace = request.workdir.clone().unwrap_or_else(|| ".".into());
         let args = [
             "--model",
-            &request.model,
+            cli::model_arg(&request.model)?,
             "--print",
             "--trust",
             "--workspace",
@@ -66,7 +67,7 @@ fn parse_output(stdout: &str) -> Result<Completion, Error> {
         .filter_map(|line| serde_json::from_str(line.trim()).ok())
         .collect();
     if events.is_empty() {
-        return plain_text(stdout);
+        return cli::plain_text(PROGRAM, stdout);
     }
     let Some(result) = events.into_iter().rev().find(|e| e.kind == "result") else {
         return Err(Error::Failed(
@@ -91,16 +92,6 @@ fn parse_output(stdout: &str) -> Result<Completion, Error> {
             duration_ms: result.duration_ms,
             ..Usage::default()
         },
-    })
-}
-
-fn plain_text(stdout: &str) -> Result<Completion, Error> {
-    if stdout.trim().is_empty() {
-        return Err(Error::Failed("agent printed nothing".into()));
-    }
-    Ok(Completion {
-        text: stdout.to_string(),
-        usage: Usage::default(),
     })
 }
 

@@ -27,12 +27,19 @@ impl Provider for Gemini {
         }
     }
 
-    fn check(_model: &str) -> Result<(), Error> {
+    fn check(model: &str) -> Result<(), Error> {
+        cli::model_arg(model)?;
         cli::probe(PROGRAM, &["--version"])
     }
 
     fn complete(request: CompletionRequest) -> Result<Completion, Error> {
-        let args = ["--model", &request.model, "--output-format", "json"].map(String::from);
+        let args = [
+            "--model",
+            cli::model_arg(&request.model)?,
+            "--output-format",
+            "json",
+        ]
+        .map(String::from);
         let output = cli::run(PROGRAM, &args, &request.prompt, request.timeout_secs)?;
         parse_output(&output.stdout)
     }
@@ -81,7 +88,7 @@ struct TokenStats {
 
 fn parse_output(stdout: &str) -> Result<Completion, Error> {
     let Ok(parsed) = serde_json::from_str::<GeminiOutput>(stdout.trim()) else {
-        return plain_text(stdout);
+        return cli::plain_text(PROGRAM, stdout);
     };
     if let Some(error) = parsed.error {
         let message = error.message.unwrap_or_else(|| "no detail given".into());
@@ -121,16 +128,6 @@ fn add(total: &mut Option<u64>, value: Option<u64>) {
     if let Some(value) = value {
         *total = Some(total.unwrap_or(0) + value);
     }
-}
-
-fn plain_text(stdout: &str) -> Result<Completion, Error> {
-    if stdout.trim().is_empty() {
-        return Err(Error::Failed("gemini printed nothing".into()));
-    }
-    Ok(Completion {
-        text: stdout.to_string(),
-        usage: Usage::default(),
-    })
 }
 
 #[cfg(test)]

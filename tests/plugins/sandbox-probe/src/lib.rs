@@ -28,6 +28,10 @@ impl Provider for Probe {
         let text = match command {
             "echo" => argument.to_string(),
             "loop" => spin_forever(),
+            "sleep" => {
+                std::thread::sleep(std::time::Duration::from_secs(3600));
+                "woke up".to_string()
+            }
             "alloc" => allocate_gigabyte(),
             "trap" => panic!("the probe was asked to trap"),
             "read-file" => std::fs::read_to_string(argument)
