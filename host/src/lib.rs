@@ -2,7 +2,10 @@
 #![forbid(unsafe_code)]
 
 pub mod api;
+pub mod artifacts;
+pub mod auth;
 pub mod commands;
 pub mod config;
 pub mod plugins;
 pub mod server;
+pub mod store;

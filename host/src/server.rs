@@ -7,14 +7,23 @@ use anyhow::Context as _;
 use tracing_subscriber::EnvFilter;
 
 use crate::api::{self, AppState};
+use crate::artifacts::Artifacts;
+use crate::auth::{Authenticator, keys};
 use crate::config::Config;
 use crate::plugins::{LoadOptions, PluginRegistry};
+use crate::store::Store;
 
 /// Runs the server until SIGINT or SIGTERM.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     init_logging(&config.log_level);
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("creating the data directory {}", config.data_dir.display()))?;
+    let store = Store::open(&config.data_dir).await?;
+    let purged = store.purge_expired_sessions().await?;
+    tracing::debug!("forgot {purged} expired sessions");
+    let secret = keys::load_or_create_server_secret(&config.data_dir)?;
+    let admin_key = admin_key(&config)?;
+    let auth = Arc::new(Authenticator::new(store.clone(), secret, &admin_key));
     let plugins = PluginRegistry::load(
         &config.plugins,
         &config.plugin_cache_dir(),
@@ -44,8 +53,11 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     tracing::info!("docsfy listening on http://{bound}");
     println!("docsfy listening on http://{bound}");
     let state = AppState {
+        artifacts: Artifacts::new(&config.data_dir),
         config: Arc::new(config),
         plugins,
+        store,
+        auth,
     };
     warp::serve(api::routes(state))
         .incoming(listener)
@@ -54,6 +66,26 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         .await;
     tracing::info!("docsfy stopped");
     Ok(())
+}
+
+/// ADMIN_KEY, or the one generated into the data directory on first start (printed once, so
+/// that a newcomer can log in).
+fn admin_key(config: &Config) -> anyhow::Result<String> {
+    if !config.admin_key.is_empty() {
+        return Ok(config.admin_key.clone());
+    }
+    let (key, created) = keys::load_or_create_admin_key(&config.data_dir)?;
+    let path = config.data_dir.join(keys::ADMIN_KEY_FILE);
+    if created {
+        println!(
+            "No ADMIN_KEY is set: generated one and saved it in {} (mode 0600).",
+            path.display()
+        );
+        println!("Log in as `admin` with this key: {key}");
+    } else {
+        tracing::info!("using the admin key saved in {}", path.display());
+    }
+    Ok(key)
 }
 
 fn init_logging(level: &str) {

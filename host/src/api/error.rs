@@ -13,6 +13,8 @@ pub struct ApiError {
     pub status: StatusCode,
     /// The human-readable message.
     pub detail: String,
+    /// Where a redirect points (302 only).
+    pub location: Option<String>,
 }
 
 impl ApiError {
@@ -21,7 +23,27 @@ impl ApiError {
         ApiError {
             status,
             detail: detail.into(),
+            location: None,
         }
+    }
+
+    /// 302 to `location` (unauthenticated browsers go to the login page).
+    pub fn redirect(location: &str) -> ApiError {
+        ApiError {
+            status: StatusCode::FOUND,
+            detail: format!("Redirecting to {location}"),
+            location: Some(location.to_string()),
+        }
+    }
+
+    /// 400 with a message.
+    pub fn bad_request(detail: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, detail)
+    }
+
+    /// 409 with a message.
+    pub fn conflict(detail: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::CONFLICT, detail)
     }
 
     /// 404 with a message.
@@ -41,7 +63,31 @@ impl Reject for ApiError {}
 impl Reply for ApiError {
     fn into_response(self) -> warp::reply::Response {
         let body = warp::reply::json(&serde_json::json!({ "detail": self.detail }));
-        warp::reply::with_status(body, self.status).into_response()
+        let mut response = warp::reply::with_status(body, self.status).into_response();
+        if let Some(location) = self.location.and_then(|l| l.parse().ok()) {
+            response
+                .headers_mut()
+                .insert(warp::http::header::LOCATION, location);
+        }
+        response
+    }
+}
+
+/// Turns a handler's result into the response: the reply, or the JSON error.
+pub fn respond<R: Reply>(result: Result<R, ApiError>) -> warp::reply::Response {
+    match result {
+        Ok(reply) => reply.into_response(),
+        Err(error) => error.into_response(),
+    }
+}
+
+impl From<crate::store::DbError> for ApiError {
+    fn from(error: crate::store::DbError) -> Self {
+        match error {
+            crate::store::DbError::NotFound => ApiError::not_found("Not found"),
+            crate::store::DbError::Conflict => ApiError::conflict("Conflict"),
+            other => ApiError::internal(other),
+        }
     }
 }
 

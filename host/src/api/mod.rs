@@ -1,17 +1,29 @@
 //! The HTTP API: one module per resource, one function listing every route, and one
 //! `recover` that turns every rejection into `{"detail": "..."}`.
 
+mod admin;
+mod auth;
+mod body;
+mod docs;
+mod downloads;
 pub mod error;
 mod health;
 mod models;
+mod names;
+mod principal;
+pub mod projects;
+mod resolve;
 
 use std::convert::Infallible;
 use std::sync::Arc;
 
 use warp::Filter;
 
+use crate::artifacts::Artifacts;
+use crate::auth::Authenticator;
 use crate::config::Config;
 use crate::plugins::PluginRegistry;
+use crate::store::Store;
 
 pub use error::ApiError;
 
@@ -22,6 +34,12 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// The loaded plugins.
     pub plugins: PluginRegistry,
+    /// The database.
+    pub store: Store,
+    /// Who is calling.
+    pub auth: Arc<Authenticator>,
+    /// Generated files on disk.
+    pub artifacts: Artifacts,
 }
 
 impl AppState {
@@ -49,8 +67,19 @@ pub fn with_state(
 pub fn routes(
     state: AppState,
 ) -> impl Filter<Extract = (impl warp::Reply,), Error = Infallible> + Clone {
-    health::routes()
-        .or(models::routes(state))
+    health::routes(state.clone())
+        .or(models::routes(state.clone()))
+        .unify()
+        .or(auth::routes(state.clone()))
+        .unify()
+        .or(admin::routes(state.clone()))
+        .unify()
+        .or(downloads::routes(state.clone()))
+        .unify()
+        .or(projects::routes(state.clone()))
+        .unify()
+        .or(docs::routes(state))
+        .unify()
         .recover(error::recover)
         .with(warp::trace::request())
 }

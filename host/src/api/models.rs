@@ -4,8 +4,11 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 use warp::Filter;
+use warp::Reply;
+use warp::reply::Response;
 
-use super::{AppState, with_state};
+use super::error::respond;
+use super::{ApiError, AppState, with_state};
 
 /// The body of `GET /api/models`.
 #[derive(Debug, Serialize)]
@@ -23,19 +26,24 @@ pub struct ModelsResponse {
 /// `GET /api/models` (public).
 pub fn routes(
     state: AppState,
-) -> impl Filter<Extract = (impl warp::Reply,), Error = warp::Rejection> + Clone {
+) -> impl Filter<Extract = (Response,), Error = warp::Rejection> + Clone {
     warp::path!("api" / "models")
         .and(warp::get())
         .and(with_state(state))
-        .map(|state: AppState| warp::reply::json(&list(&state)))
+        .then(|state: AppState| async move {
+            respond(
+                list(&state)
+                    .await
+                    .map(|body| warp::reply::json(&body).into_response()),
+            )
+        })
 }
 
-fn list(state: &AppState) -> ModelsResponse {
-    ModelsResponse {
+async fn list(state: &AppState) -> Result<ModelsResponse, ApiError> {
+    Ok(ModelsResponse {
         providers: state.plugins.provider_names(),
         default_provider: state.config.ai_provider.clone(),
         default_model: state.default_model(),
-        // Filled from ready variants once the variant store exists; none can exist before.
-        known_models: BTreeMap::new(),
-    }
+        known_models: state.store.known_models().await?,
+    })
 }

@@ -1,0 +1,170 @@
+//! `/docs/...`: files of generated sites. `/docs/{project}/{branch}/{provider}/{model}/{path}`
+//! serves one variant; `/docs/{project}/{path}` the caller's most recent ready one. A path
+//! that leaves the site (`..`, encoded separators, symlinks pointing out) is a 403.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use warp::Filter;
+use warp::Reply;
+use warp::http::StatusCode;
+use warp::http::header::CONTENT_TYPE;
+use warp::reply::Response;
+
+use super::error::respond;
+use super::principal::authenticated_or_login;
+use super::resolve;
+use super::{ApiError, AppState, with_state};
+use crate::auth::Principal;
+
+type Query = HashMap<String, String>;
+
+/// `GET /docs/...`.
+pub fn routes(
+    state: AppState,
+) -> impl Filter<Extract = (Response,), Error = warp::Rejection> + Clone {
+    warp::path("docs")
+        .and(warp::path::tail())
+        .and(warp::get())
+        .and(authenticated_or_login(state.clone()))
+        .and(with_state(state))
+        .and(warp::query::<Query>())
+        .then(
+            |tail: warp::path::Tail, who: Principal, state: AppState, query: Query| async move {
+                respond(
+                    serve(
+                        &state,
+                        &who,
+                        tail.as_str(),
+                        query.get("owner").map(String::as_str),
+                    )
+                    .await,
+                )
+            },
+        )
+}
+
+async fn serve(
+    state: &AppState,
+    who: &Principal,
+    tail: &str,
+    owner: Option<&str>,
+) -> Result<Response, ApiError> {
+    let segments = decode_segments(tail)?;
+    let Some((project, rest)) = segments.split_first() else {
+        return Err(ApiError::not_found("Not Found"));
+    };
+    // A variant route when the next three segments name an accessible variant; otherwise the
+    // whole rest is a path inside the latest ready variant.
+    if let [branch, provider, model, file @ ..] = rest {
+        match resolve::variant(&state.store, who, [project, branch, provider, model], owner).await {
+            Ok(variant) => {
+                if variant.status != "ready" && !state.artifacts.site_dir(&variant.key()).is_dir() {
+                    return Err(ApiError::not_found(format!(
+                        "Documentation for '{}' is not ready",
+                        variant.key().path()
+                    )));
+                }
+                return file_response(&state.artifacts.site_dir(&variant.key()), file).await;
+            }
+            Err(error) if error.status == StatusCode::NOT_FOUND => {}
+            Err(error) => return Err(error),
+        }
+    }
+    let latest = resolve::latest_ready(&state.store, who, project).await?;
+    file_response(&state.artifacts.site_dir(&latest.key()), rest).await
+}
+
+/// Splits the raw path into percent-decoded segments; a segment that decodes to something
+/// that could leave the site is refused here, before the filesystem is touched.
+fn decode_segments(tail: &str) -> Result<Vec<String>, ApiError> {
+    tail.split('/')
+        .map(|raw| {
+            let decoded = percent_decode(raw).ok_or_else(escapes)?;
+            if decoded == ".." || decoded.contains(['/', '\\', '\0']) {
+                return Err(escapes());
+            }
+            Ok(decoded)
+        })
+        .collect()
+}
+
+fn percent_decode(raw: &str) -> Option<String> {
+    let bytes = raw.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            decoded.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            decoded.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(decoded).ok()
+}
+
+fn escapes() -> ApiError {
+    ApiError::new(StatusCode::FORBIDDEN, "Path escapes the documentation site")
+}
+
+/// The file at `segments` inside `site`, with `index.html` for directories and a trailing
+/// slash, after checking that its real path (symlinks resolved) is inside the site.
+async fn file_response(site: &Path, segments: &[String]) -> Result<Response, ApiError> {
+    let mut path = site.to_path_buf();
+    for segment in segments
+        .iter()
+        .filter(|s| !s.is_empty() && s.as_str() != ".")
+    {
+        path.push(segment);
+    }
+    if segments.last().is_none_or(|s| s.is_empty()) || path.is_dir() {
+        path.push("index.html");
+    }
+    let site = site.to_path_buf();
+    let (real, bytes) = tokio::task::spawn_blocking(move || read_inside(&site, &path))
+        .await
+        .map_err(ApiError::internal)??;
+    let mime = mime_guess::from_path(&real).first_or_octet_stream();
+    let mut response = Response::new(bytes.into());
+    if let Ok(value) = mime.as_ref().parse() {
+        response.headers_mut().insert(CONTENT_TYPE, value);
+    }
+    Ok(response.into_response())
+}
+
+fn read_inside(site: &Path, path: &Path) -> Result<(PathBuf, Vec<u8>), ApiError> {
+    let not_found = || ApiError::not_found("File not found");
+    let site = site.canonicalize().map_err(|_| not_found())?;
+    let real = path.canonicalize().map_err(|_| not_found())?;
+    if !real.starts_with(&site) {
+        return Err(escapes());
+    }
+    if !real.is_file() {
+        return Err(not_found());
+    }
+    let bytes = std::fs::read(&real).map_err(|_| not_found())?;
+    Ok((real, bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_are_decoded_and_escapes_refused() {
+        assert_eq!(decode_segments("a/b%20c/").expect("ok"), ["a", "b c", ""]);
+        for bad in [
+            "a/../b",
+            "a/%2e%2E/b",
+            "a/%2Fetc",
+            "a/b%5Cc",
+            "%00",
+            "a/%zz",
+        ] {
+            assert!(decode_segments(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,117 @@
+//! Downloads: a ready variant's site as a `.tar.gz`.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use warp::Filter;
+use warp::Reply;
+use warp::http::HeaderValue;
+use warp::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use warp::reply::Response;
+
+use super::error::respond;
+use super::principal::authenticated;
+use super::resolve;
+use super::{ApiError, AppState, with_state};
+use crate::auth::Principal;
+use crate::store::variants::Variant;
+
+type Query = HashMap<String, String>;
+
+/// Both download routes.
+pub fn routes(
+    state: AppState,
+) -> impl Filter<Extract = (Response,), Error = warp::Rejection> + Clone {
+    let caller = move || authenticated(state.clone()).and(with_state(state.clone()));
+    let variant = warp::path!("api" / "projects" / String / String / String / String / "download")
+        .and(warp::get())
+        .and(caller())
+        .and(warp::query::<Query>())
+        .then(
+            |name: String,
+             branch: String,
+             provider: String,
+             model: String,
+             who: Principal,
+             state: AppState,
+             query: Query| async move {
+                respond(
+                    async {
+                        let owner = query.get("owner").map(String::as_str);
+                        let variant = resolve::variant(
+                            &state.store,
+                            &who,
+                            [&name, &branch, &provider, &model],
+                            owner,
+                        )
+                        .await?;
+                        if variant.status != "ready" {
+                            return Err(ApiError::bad_request(format!(
+                                "Variant '{}' is not ready (status: {})",
+                                variant.key().path(),
+                                variant.status
+                            )));
+                        }
+                        let filename = format!("{name}-{branch}-{provider}-{model}-docs.tar.gz");
+                        archive(&state, &variant, &filename).await
+                    }
+                    .await,
+                )
+            },
+        );
+    let latest = warp::path!("api" / "projects" / String / "download")
+        .and(warp::get())
+        .and(caller())
+        .then(|name: String, who: Principal, state: AppState| async move {
+            respond(
+                async {
+                    let variant = resolve::latest_ready(&state.store, &who, &name).await?;
+                    archive(&state, &variant, &format!("{name}-docs.tar.gz")).await
+                }
+                .await,
+            )
+        });
+    variant.or(latest).unify()
+}
+
+async fn archive(
+    state: &AppState,
+    variant: &Variant,
+    filename: &str,
+) -> Result<Response, ApiError> {
+    let site = state.artifacts.site_dir(&variant.key());
+    if !site.is_dir() {
+        return Err(ApiError::not_found(format!(
+            "The site files of '{}' are missing",
+            variant.key().path()
+        )));
+    }
+    let prefix = filename.trim_end_matches(".tar.gz").to_string();
+    // warp 0.4 has no public streaming body, so the archive is built off the async workers
+    // and sent whole; sites are small.
+    let bytes = tokio::task::spawn_blocking(move || tar_gz(&site, &prefix))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::internal)?;
+    let mut response = Response::new(bytes.into());
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/gzip"));
+    let disposition = format!(
+        "attachment; filename=\"{}\"",
+        filename.replace(['"', '\\'], "_")
+    );
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        headers.insert(CONTENT_DISPOSITION, value);
+    }
+    Ok(response.into_response())
+}
+
+/// The site directory as a gzipped tarball whose entries sit under `prefix/`. Symlinks are
+/// archived as links, never followed out of the site.
+fn tar_gz(site: &Path, prefix: &str) -> std::io::Result<Vec<u8>> {
+    let encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    let mut builder = tar::Builder::new(encoder);
+    builder.follow_symlinks(false);
+    builder.append_dir_all(prefix, site)?;
+    builder.into_inner()?.finish()
+}

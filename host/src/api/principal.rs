@@ -1,0 +1,117 @@
+//! The one place a request becomes a [`Principal`]: a Bearer token (ADMIN_KEY or a user's
+//! key) or the `docsfy_session` cookie.
+
+use warp::Filter;
+use warp::http::StatusCode;
+
+use super::{ApiError, AppState, with_state};
+use crate::auth::{Principal, SESSION_COOKIE};
+
+/// The authenticated caller, or a 401 `{"detail": "Unauthorized"}`.
+pub fn authenticated(
+    state: AppState,
+) -> impl Filter<Extract = (Principal,), Error = warp::Rejection> + Clone {
+    credentials(state).and_then(|found: Result<Option<Principal>, ApiError>| async move {
+        match found {
+            Ok(Some(principal)) => Ok(principal),
+            Ok(None) => Err(warp::reject::custom(unauthorized())),
+            Err(error) => Err(warp::reject::custom(error)),
+        }
+    })
+}
+
+/// Like [`authenticated`], but a browser (a client that accepts HTML) that is not logged in
+/// is sent to `/login` instead.
+pub fn authenticated_or_login(
+    state: AppState,
+) -> impl Filter<Extract = (Principal,), Error = warp::Rejection> + Clone {
+    credentials(state)
+        .and(warp::header::optional::<String>("accept"))
+        .and_then(
+            |found: Result<Option<Principal>, ApiError>, accept: Option<String>| async move {
+                match found {
+                    Ok(Some(principal)) => Ok(principal),
+                    Ok(None) if accept.is_some_and(|a| a.contains("text/html")) => {
+                        Err(warp::reject::custom(ApiError::redirect("/login")))
+                    }
+                    Ok(None) => Err(warp::reject::custom(unauthorized())),
+                    Err(error) => Err(warp::reject::custom(error)),
+                }
+            },
+        )
+}
+
+/// The caller if authenticated, without refusing anyone (for logout).
+pub fn session_cookie()
+-> impl Filter<Extract = (Option<String>,), Error = std::convert::Infallible> + Clone {
+    warp::cookie::optional::<String>(SESSION_COOKIE)
+}
+
+fn credentials(
+    state: AppState,
+) -> impl Filter<Extract = (Result<Option<Principal>, ApiError>,), Error = warp::Rejection> + Clone
+{
+    warp::header::optional::<String>("authorization")
+        .and(warp::cookie::optional::<String>(SESSION_COOKIE))
+        .and(with_state(state))
+        .then(
+            |authorization: Option<String>, cookie: Option<String>, state: AppState| async move {
+                if let Some(token) = authorization.as_deref().and_then(bearer_token) {
+                    return state.auth.bearer(token).await.map_err(ApiError::internal);
+                }
+                match cookie {
+                    Some(token) if !token.is_empty() => {
+                        state.auth.session(&token).await.map_err(ApiError::internal)
+                    }
+                    _ => Ok(None),
+                }
+            },
+        )
+}
+
+fn bearer_token(header: &str) -> Option<&str> {
+    let (scheme, token) = header.trim().split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
+fn unauthorized() -> ApiError {
+    ApiError::new(StatusCode::UNAUTHORIZED, "Unauthorized")
+}
+
+/// 403 unless the caller may write.
+pub fn require_write(principal: &Principal) -> Result<(), ApiError> {
+    if principal.can_write() {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "Write access required.",
+        ))
+    }
+}
+
+/// 403 unless the caller is an admin.
+pub fn require_admin(principal: &Principal) -> Result<(), ApiError> {
+    if principal.is_admin() {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "Admin access required.",
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bearer_token;
+
+    #[test]
+    fn bearer_tokens_are_read_case_insensitively() {
+        assert_eq!(bearer_token("Bearer abc"), Some("abc"));
+        assert_eq!(bearer_token("bearer  abc "), Some("abc"));
+        assert_eq!(bearer_token("Basic abc"), None);
+        assert_eq!(bearer_token("Bearer "), None);
+    }
+}

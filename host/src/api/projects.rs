@@ -1,0 +1,220 @@
+//! Project and variant routes: the listing (`/api/status`, `/api/projects`), one project's
+//! variants, one variant, and deletion with the owner rules.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+use warp::Filter;
+use warp::Reply;
+use warp::reply::Response;
+
+use super::error::respond;
+use super::names::check_project_name;
+use super::principal::{authenticated, require_write};
+use super::resolve::{self, visibility};
+use super::{ApiError, AppState, with_state};
+use crate::auth::Principal;
+use crate::store::variants::{Variant, VariantKey};
+use crate::store::{DbError, Store};
+
+type Query = HashMap<String, String>;
+
+/// The body of `/api/status`, `/api/projects` and the WebSocket's `sync`.
+#[derive(Debug, Serialize)]
+pub struct ProjectsResponse {
+    /// Accessible variants, most recently updated first.
+    pub projects: Vec<Variant>,
+    /// Ready model IDs grouped by provider, across the server.
+    pub known_models: BTreeMap<String, Vec<String>>,
+    /// Ready branches grouped by project name: all for admins, the caller's own otherwise.
+    pub known_branches: BTreeMap<String, Vec<String>>,
+}
+
+/// What `principal` sees in the project listing.
+pub async fn projects_for(
+    store: &Store,
+    principal: &Principal,
+) -> Result<ProjectsResponse, DbError> {
+    let owner = (!principal.is_admin()).then_some(principal.username.as_str());
+    Ok(ProjectsResponse {
+        projects: store.list_variants(visibility(principal)).await?,
+        known_models: store.known_models().await?,
+        known_branches: store.known_branches(owner).await?,
+    })
+}
+
+/// Every project route.
+pub fn routes(
+    state: AppState,
+) -> impl Filter<Extract = (Response,), Error = warp::Rejection> + Clone {
+    let caller = move || authenticated(state.clone()).and(with_state(state.clone()));
+    let listing = warp::path!("api" / "status")
+        .or(warp::path!("api" / "projects"))
+        .unify()
+        .and(warp::get())
+        .and(caller())
+        .then(|who: Principal, state: AppState| async move {
+            respond(
+                projects_for(&state.store, &who)
+                    .await
+                    .map(|r| warp::reply::json(&r))
+                    .map_err(ApiError::from),
+            )
+        });
+    let project = warp::path!("api" / "projects" / String)
+        .and(warp::get())
+        .and(caller())
+        .then(|name: String, who: Principal, state: AppState| async move {
+            respond(project_variants(&state, &who, &name).await)
+        });
+    let variant = warp::path!("api" / "projects" / String / String / String / String)
+        .and(warp::get())
+        .and(caller())
+        .and(warp::query::<Query>())
+        .then(
+            |name: String,
+             branch: String,
+             provider: String,
+             model: String,
+             who: Principal,
+             state: AppState,
+             query: Query| async move {
+                respond(
+                    resolve::variant(
+                        &state.store,
+                        &who,
+                        [&name, &branch, &provider, &model],
+                        query.get("owner").map(String::as_str),
+                    )
+                    .await
+                    .map(|v| warp::reply::json(&v).into_response()),
+                )
+            },
+        );
+    let delete_variant = warp::path!("api" / "projects" / String / String / String / String)
+        .and(warp::delete())
+        .and(caller())
+        .and(warp::query::<Query>())
+        .then(
+            |name: String,
+             branch: String,
+             provider: String,
+             model: String,
+             who: Principal,
+             state: AppState,
+             query: Query| async move {
+                respond(delete_variant(&state, &who, [name, branch, provider, model], &query).await)
+            },
+        );
+    let delete_project = warp::path!("api" / "projects" / String)
+        .and(warp::delete())
+        .and(caller())
+        .and(warp::query::<Query>())
+        .then(
+            |name: String, who: Principal, state: AppState, query: Query| async move {
+                respond(delete_project(&state, &who, &name, &query).await)
+            },
+        );
+    listing
+        .or(project)
+        .unify()
+        .or(variant)
+        .unify()
+        .or(delete_variant)
+        .unify()
+        .or(delete_project)
+        .unify()
+}
+
+async fn project_variants(
+    state: &AppState,
+    who: &Principal,
+    name: &str,
+) -> Result<Response, ApiError> {
+    check_project_name(name)?;
+    let variants = state.store.variants_named(visibility(who), name).await?;
+    if variants.is_empty() {
+        return Err(ApiError::not_found(format!("Project '{name}' not found")));
+    }
+    Ok(
+        warp::reply::json(&serde_json::json!({ "name": name, "variants": variants }))
+            .into_response(),
+    )
+}
+
+/// The owner whose variants a write targets: admins must say (`?owner=`, empty for legacy
+/// rows); everyone else writes only their own.
+fn write_owner<'a>(who: &'a Principal, query: &'a Query) -> Result<&'a str, ApiError> {
+    if who.is_admin() {
+        query.get("owner").map(String::as_str).ok_or_else(|| {
+            ApiError::bad_request(
+                "Admins must give the 'owner' query parameter (empty for legacy projects)",
+            )
+        })
+    } else {
+        Ok(&who.username)
+    }
+}
+
+async fn delete_variant(
+    state: &AppState,
+    who: &Principal,
+    [name, branch, provider, model]: [String; 4],
+    query: &Query,
+) -> Result<Response, ApiError> {
+    require_write(who)?;
+    check_project_name(&name)?;
+    let owner = write_owner(who, query)?;
+    let key = VariantKey {
+        name,
+        branch,
+        provider,
+        model,
+        owner: owner.to_string(),
+    };
+    match state.store.delete_variant(&key).await {
+        Ok(()) => {}
+        Err(DbError::NotFound) => {
+            return Err(ApiError::not_found(format!(
+                "Variant '{}' not found",
+                key.path()
+            )));
+        }
+        Err(DbError::Conflict) => {
+            return Err(ApiError::conflict(format!(
+                "Variant '{}' is currently generating. Abort it first.",
+                key.path()
+            )));
+        }
+        Err(error) => return Err(error.into()),
+    }
+    state.artifacts.remove_variant(&key).await;
+    Ok(warp::reply::json(&serde_json::json!({ "deleted": key.path() })).into_response())
+}
+
+async fn delete_project(
+    state: &AppState,
+    who: &Principal,
+    name: &str,
+    query: &Query,
+) -> Result<Response, ApiError> {
+    require_write(who)?;
+    check_project_name(name)?;
+    let owner = write_owner(who, query)?;
+    let deleted = match state.store.delete_project(name, owner).await {
+        Ok(deleted) => deleted,
+        Err(DbError::NotFound) => {
+            return Err(ApiError::not_found(format!("Project '{name}' not found")));
+        }
+        Err(DbError::Conflict) => {
+            return Err(ApiError::conflict(format!(
+                "A variant of '{name}' is currently generating. Abort it first."
+            )));
+        }
+        Err(error) => return Err(error.into()),
+    };
+    for key in &deleted {
+        state.artifacts.remove_variant(key).await;
+    }
+    Ok(warp::reply::json(&serde_json::json!({ "deleted": name })).into_response())
+}

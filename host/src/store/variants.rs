@@ -1,0 +1,412 @@
+//! The `variants` table: one row per (name, branch, provider, model, owner), with every field
+//! of the API's Project object.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use sqlx::Row;
+use sqlx::sqlite::SqliteRow;
+
+use super::{DbError, Store, composed};
+
+/// Identifies one variant.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct VariantKey {
+    /// Project name.
+    pub name: String,
+    /// Git branch.
+    pub branch: String,
+    /// AI provider.
+    pub provider: String,
+    /// AI model.
+    pub model: String,
+    /// Owner username ('' for legacy rows).
+    pub owner: String,
+}
+
+impl VariantKey {
+    /// `name/branch/provider/model`, as the API reports deletions and aborts.
+    pub fn path(&self) -> String {
+        format!(
+            "{}/{}/{}/{}",
+            self.name, self.branch, self.provider, self.model
+        )
+    }
+}
+
+impl std::fmt::Display for VariantKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.owner, self.path())
+    }
+}
+
+/// A variant exactly as the API's Project object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Variant {
+    pub name: String,
+    pub branch: String,
+    pub ai_provider: String,
+    pub ai_model: String,
+    pub owner: String,
+    pub repo_url: String,
+    pub status: String,
+    pub current_stage: Option<String>,
+    pub last_commit_sha: Option<String>,
+    pub last_generated: Option<String>,
+    pub page_count: i64,
+    pub error_message: Option<String>,
+    pub plan_json: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl Variant {
+    /// The variant's key.
+    pub fn key(&self) -> VariantKey {
+        VariantKey {
+            name: self.name.clone(),
+            branch: self.branch.clone(),
+            provider: self.ai_provider.clone(),
+            model: self.ai_model.clone(),
+            owner: self.owner.clone(),
+        }
+    }
+}
+
+/// Which variants a caller may see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Visibility<'a> {
+    /// Admins: every variant.
+    All,
+    /// Others: their own, and those of projects shared with them.
+    User(&'a str),
+}
+
+/// The columns of a Project object, in order.
+const COLUMNS: &str = "v.name, v.branch, v.ai_provider, v.ai_model, v.owner, v.repo_url, \
+     v.status, v.current_stage, v.last_commit_sha, v.last_generated, v.page_count, \
+     v.error_message, v.plan_json, v.created_at, v.updated_at";
+
+/// Most recently updated first; rowid breaks ties between updates in the same second.
+const NEWEST_FIRST: &str = "ORDER BY v.updated_at DESC, v.rowid DESC";
+
+fn variant_from(row: &SqliteRow) -> Result<Variant, sqlx::Error> {
+    Ok(Variant {
+        name: row.try_get("name")?,
+        branch: row.try_get("branch")?,
+        ai_provider: row.try_get("ai_provider")?,
+        ai_model: row.try_get("ai_model")?,
+        owner: row.try_get("owner")?,
+        repo_url: row.try_get("repo_url")?,
+        status: row.try_get("status")?,
+        current_stage: row.try_get("current_stage")?,
+        last_commit_sha: row.try_get("last_commit_sha")?,
+        last_generated: row.try_get("last_generated")?,
+        page_count: row.try_get("page_count")?,
+        error_message: row.try_get("error_message")?,
+        plan_json: row.try_get("plan_json")?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+    })
+}
+
+pub(super) fn key_from(row: &SqliteRow) -> Result<VariantKey, sqlx::Error> {
+    Ok(VariantKey {
+        name: row.try_get("name")?,
+        branch: row.try_get("branch")?,
+        provider: row.try_get("ai_provider")?,
+        model: row.try_get("ai_model")?,
+        owner: row.try_get("owner")?,
+    })
+}
+
+/// The SQL condition for a visibility, with its bind values.
+fn visible(visibility: Visibility<'_>) -> (&'static str, Vec<&str>) {
+    match visibility {
+        Visibility::All => ("1 = 1", Vec::new()),
+        Visibility::User(username) => (
+            "(v.owner = ? OR EXISTS (SELECT 1 FROM project_access a \
+              WHERE a.project_name = v.name AND a.project_owner = v.owner AND a.username = ?))",
+            vec![username, username],
+        ),
+    }
+}
+
+/// A new or replaced variant row; the fields a generation sets at its start.
+#[derive(Debug, Clone)]
+pub struct NewVariant {
+    /// Which variant.
+    pub key: VariantKey,
+    /// Where it comes from.
+    pub repo_url: String,
+    /// Its status.
+    pub status: String,
+}
+
+impl Store {
+    /// Every visible variant, most recently updated first.
+    pub async fn list_variants(&self, visibility: Visibility<'_>) -> Result<Vec<Variant>, DbError> {
+        let (condition, binds) = visible(visibility);
+        let sql = format!("SELECT {COLUMNS} FROM variants v WHERE {condition} {NEWEST_FIRST}");
+        let mut query = sqlx::query(composed(sql));
+        for value in binds {
+            query = query.bind(value);
+        }
+        let rows = query.fetch_all(self.pool()).await?;
+        Ok(rows.iter().map(variant_from).collect::<Result<_, _>>()?)
+    }
+
+    /// Visible variants of project `name`, most recently updated first.
+    pub async fn variants_named(
+        &self,
+        visibility: Visibility<'_>,
+        name: &str,
+    ) -> Result<Vec<Variant>, DbError> {
+        let (condition, binds) = visible(visibility);
+        let sql = format!(
+            "SELECT {COLUMNS} FROM variants v WHERE v.name = ? AND {condition} {NEWEST_FIRST}"
+        );
+        let mut query = sqlx::query(composed(sql)).bind(name);
+        for value in binds {
+            query = query.bind(value);
+        }
+        let rows = query.fetch_all(self.pool()).await?;
+        Ok(rows.iter().map(variant_from).collect::<Result<_, _>>()?)
+    }
+
+    /// Visible variants with this name, branch, provider and model: one per owner.
+    pub async fn variants_matching(
+        &self,
+        visibility: Visibility<'_>,
+        name: &str,
+        branch: &str,
+        provider: &str,
+        model: &str,
+    ) -> Result<Vec<Variant>, DbError> {
+        let (condition, binds) = visible(visibility);
+        let sql = format!(
+            "SELECT {COLUMNS} FROM variants v WHERE v.name = ? AND v.branch = ? \
+             AND v.ai_provider = ? AND v.ai_model = ? AND {condition} ORDER BY v.owner"
+        );
+        let mut query = sqlx::query(composed(sql))
+            .bind(name)
+            .bind(branch)
+            .bind(provider)
+            .bind(model);
+        for value in binds {
+            query = query.bind(value);
+        }
+        let rows = query.fetch_all(self.pool()).await?;
+        Ok(rows.iter().map(variant_from).collect::<Result<_, _>>()?)
+    }
+
+    /// One variant by its full key.
+    pub async fn variant(&self, key: &VariantKey) -> Result<Variant, DbError> {
+        let row = sqlx::query(composed(format!(
+            "SELECT {COLUMNS} FROM variants v WHERE v.name = ? AND v.branch = ? \
+             AND v.ai_provider = ? AND v.ai_model = ? AND v.owner = ?"
+        )))
+        .bind(&key.name)
+        .bind(&key.branch)
+        .bind(&key.provider)
+        .bind(&key.model)
+        .bind(&key.owner)
+        .fetch_one(self.pool())
+        .await?;
+        Ok(variant_from(&row)?)
+    }
+
+    /// Creates a variant, or resets an existing one to the given status and source.
+    pub async fn put_variant(&self, new: &NewVariant) -> Result<Variant, DbError> {
+        let key = &new.key;
+        let row = sqlx::query(composed(format!(
+            "INSERT INTO variants AS v (name, branch, ai_provider, ai_model, owner, repo_url, status) \
+             VALUES (?, ?, ?, ?, ?, ?, ?) \
+             ON CONFLICT (name, branch, ai_provider, ai_model, owner) DO UPDATE SET \
+               repo_url = excluded.repo_url, status = excluded.status, \
+               error_message = NULL, updated_at = datetime('now') \
+             RETURNING {COLUMNS}"
+        )))
+        .bind(&key.name)
+        .bind(&key.branch)
+        .bind(&key.provider)
+        .bind(&key.model)
+        .bind(&key.owner)
+        .bind(&new.repo_url)
+        .bind(&new.status)
+        .fetch_one(self.pool())
+        .await?;
+        Ok(variant_from(&row)?)
+    }
+
+    /// Marks a variant ready with what the finished generation produced.
+    pub async fn mark_ready(
+        &self,
+        key: &VariantKey,
+        commit_sha: &str,
+        page_count: i64,
+        plan_json: &str,
+        stage: Option<&str>,
+    ) -> Result<Variant, DbError> {
+        let row = sqlx::query(composed(format!(
+            "UPDATE variants AS v SET status = 'ready', current_stage = ?, last_commit_sha = ?, \
+               page_count = ?, plan_json = ?, error_message = NULL, \
+               last_generated = datetime('now'), updated_at = datetime('now') \
+             WHERE name = ? AND branch = ? AND ai_provider = ? AND ai_model = ? AND owner = ? \
+             RETURNING {COLUMNS}"
+        )))
+        .bind(stage)
+        .bind(commit_sha)
+        .bind(page_count)
+        .bind(plan_json)
+        .bind(&key.name)
+        .bind(&key.branch)
+        .bind(&key.provider)
+        .bind(&key.model)
+        .bind(&key.owner)
+        .fetch_one(self.pool())
+        .await?;
+        Ok(variant_from(&row)?)
+    }
+
+    /// Deletes one variant unless it is generating (`Conflict`).
+    pub async fn delete_variant(&self, key: &VariantKey) -> Result<(), DbError> {
+        let mut tx = self.pool().begin().await?;
+        let status: String = sqlx::query(
+            "SELECT status FROM variants WHERE name = ? AND branch = ? AND ai_provider = ? \
+             AND ai_model = ? AND owner = ?",
+        )
+        .bind(&key.name)
+        .bind(&key.branch)
+        .bind(&key.provider)
+        .bind(&key.model)
+        .bind(&key.owner)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("status")?;
+        if status == "generating" {
+            return Err(DbError::Conflict);
+        }
+        sqlx::query(
+            "DELETE FROM variants WHERE name = ? AND branch = ? AND ai_provider = ? \
+             AND ai_model = ? AND owner = ?",
+        )
+        .bind(&key.name)
+        .bind(&key.branch)
+        .bind(&key.provider)
+        .bind(&key.model)
+        .bind(&key.owner)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Deletes every variant of `name` owned by `owner`, unless one is generating
+    /// (`Conflict`) or there is none (`NotFound`). Returns the deleted keys.
+    pub async fn delete_project(
+        &self,
+        name: &str,
+        owner: &str,
+    ) -> Result<Vec<VariantKey>, DbError> {
+        let mut tx = self.pool().begin().await?;
+        let generating: i64 = sqlx::query(
+            "SELECT COUNT(*) AS n FROM variants WHERE name = ? AND owner = ? AND status = 'generating'",
+        )
+        .bind(name)
+        .bind(owner)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("n")?;
+        if generating > 0 {
+            return Err(DbError::Conflict);
+        }
+        let rows = sqlx::query(
+            "DELETE FROM variants WHERE name = ? AND owner = ? \
+             RETURNING name, branch, ai_provider, ai_model, owner",
+        )
+        .bind(name)
+        .bind(owner)
+        .fetch_all(&mut *tx)
+        .await?;
+        if rows.is_empty() {
+            return Err(DbError::NotFound);
+        }
+        tx.commit().await?;
+        Ok(rows.iter().map(key_from).collect::<Result<_, _>>()?)
+    }
+
+    /// Whether `owner` has any variant of `name`.
+    pub async fn project_exists(&self, name: &str, owner: &str) -> Result<bool, DbError> {
+        let row =
+            sqlx::query("SELECT EXISTS (SELECT 1 FROM variants WHERE name = ? AND owner = ?) AS e")
+                .bind(name)
+                .bind(owner)
+                .fetch_one(self.pool())
+                .await?;
+        Ok(row.try_get::<bool, _>("e")?)
+    }
+
+    /// Whether `owner` has a variant that is generating.
+    pub async fn owner_is_generating(&self, owner: &str) -> Result<bool, DbError> {
+        let row = sqlx::query(
+            "SELECT EXISTS (SELECT 1 FROM variants WHERE owner = ? AND status = 'generating') AS e",
+        )
+        .bind(owner)
+        .fetch_one(self.pool())
+        .await?;
+        Ok(row.try_get::<bool, _>("e")?)
+    }
+
+    /// Ready model IDs grouped by provider, across the whole server.
+    pub async fn known_models(&self) -> Result<BTreeMap<String, Vec<String>>, DbError> {
+        let rows = sqlx::query(
+            "SELECT DISTINCT ai_provider, ai_model FROM variants WHERE status = 'ready' \
+             ORDER BY ai_provider, ai_model",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        group(&rows, "ai_provider", "ai_model")
+    }
+
+    /// Ready branches grouped by project name: all of them, or only `owner`'s.
+    pub async fn known_branches(
+        &self,
+        owner: Option<&str>,
+    ) -> Result<BTreeMap<String, Vec<String>>, DbError> {
+        let rows = match owner {
+            None => {
+                sqlx::query(
+                    "SELECT DISTINCT name, branch FROM variants WHERE status = 'ready' \
+                     ORDER BY name, branch",
+                )
+                .fetch_all(self.pool())
+                .await?
+            }
+            Some(owner) => {
+                sqlx::query(
+                    "SELECT DISTINCT name, branch FROM variants WHERE status = 'ready' \
+                     AND owner = ? ORDER BY name, branch",
+                )
+                .bind(owner)
+                .fetch_all(self.pool())
+                .await?
+            }
+        };
+        group(&rows, "name", "branch")
+    }
+}
+
+fn group(
+    rows: &[SqliteRow],
+    key_column: &str,
+    value_column: &str,
+) -> Result<BTreeMap<String, Vec<String>>, DbError> {
+    let mut grouped: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for row in rows {
+        let key: String = row.try_get(key_column)?;
+        let value: String = row.try_get(value_column)?;
+        grouped.entry(key).or_default().push(value);
+    }
+    Ok(grouped)
+}
