@@ -39,12 +39,26 @@ impl Artifacts {
         self.variant_dir(key).join("site")
     }
 
-    /// Deletes a variant's files; a missing directory is not an error.
+    /// Deletes a variant's files, then the directories above it that are left empty (up to
+    /// `projects/`); a missing directory is not an error.
     pub async fn remove_variant(&self, key: &VariantKey) {
         let dir = self.variant_dir(key);
-        let result = tokio::task::spawn_blocking(move || match std::fs::remove_dir_all(&dir) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err((dir, e)),
-            _ => Ok(()),
+        let root = self.root.clone();
+        let result = tokio::task::spawn_blocking(move || {
+            if let Err(e) = std::fs::remove_dir_all(&dir)
+                && e.kind() != std::io::ErrorKind::NotFound
+            {
+                return Err((dir, e));
+            }
+            // remove_dir fails on a non-empty directory, which ends the pruning.
+            let mut parent = dir.parent();
+            while let Some(current) = parent.filter(|p| *p != root && p.starts_with(&root)) {
+                if std::fs::remove_dir(current).is_err() {
+                    break;
+                }
+                parent = current.parent();
+            }
+            Ok(())
         })
         .await;
         if let Ok(Err((dir, error))) = result {

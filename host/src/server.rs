@@ -16,6 +16,33 @@ use crate::store::Store;
 /// Runs the server until SIGINT or SIGTERM.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     init_logging(&config.log_level);
+    let address: SocketAddr = format!("{}:{}", config.host, config.port)
+        .parse()
+        .with_context(|| {
+            format!(
+                "`{}:{}` is not an address to listen on",
+                config.host, config.port
+            )
+        })?;
+    let state = prepare(config).await?;
+    let listener = tokio::net::TcpListener::bind(address)
+        .await
+        .with_context(|| format!("listening on {address}"))?;
+    let bound = listener.local_addr().context("reading the bound address")?;
+    // Tests and scripts read this line to find the port when `port = 0`.
+    tracing::info!("docsfy listening on http://{bound}");
+    println!("docsfy listening on http://{bound}");
+    warp::serve(api::routes(state))
+        .incoming(listener)
+        .graceful(shutdown_signal())
+        .run()
+        .await;
+    tracing::info!("docsfy stopped");
+    Ok(())
+}
+
+/// Opens the data directory, the database and the plugins: everything the routes share.
+pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("creating the data directory {}", config.data_dir.display()))?;
     let store = Store::open(&config.data_dir).await?;
@@ -37,35 +64,13 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             plugins.provider_names().join(", ")
         );
     }
-    let address: SocketAddr = format!("{}:{}", config.host, config.port)
-        .parse()
-        .with_context(|| {
-            format!(
-                "`{}:{}` is not an address to listen on",
-                config.host, config.port
-            )
-        })?;
-    let listener = tokio::net::TcpListener::bind(address)
-        .await
-        .with_context(|| format!("listening on {address}"))?;
-    let bound = listener.local_addr().context("reading the bound address")?;
-    // Tests and scripts read this line to find the port when `port = 0`.
-    tracing::info!("docsfy listening on http://{bound}");
-    println!("docsfy listening on http://{bound}");
-    let state = AppState {
+    Ok(AppState {
         artifacts: Artifacts::new(&config.data_dir),
         config: Arc::new(config),
         plugins,
         store,
         auth,
-    };
-    warp::serve(api::routes(state))
-        .incoming(listener)
-        .graceful(shutdown_signal())
-        .run()
-        .await;
-    tracing::info!("docsfy stopped");
-    Ok(())
+    })
 }
 
 /// ADMIN_KEY, or the one generated into the data directory on first start (printed once, so

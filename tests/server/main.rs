@@ -3,5 +3,11 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod admin_routes;
+mod auth_routes;
+mod authorization_matrix;
 mod cli;
+mod docs_and_downloads;
+mod errors_and_first_start;
 mod http_basics;
+mod project_routes;

@@ -107,4 +107,5 @@ pub fn process_gone_soon(pid: i32) -> bool {
     })
 }
 
+pub mod api;
 pub mod server;

@@ -27,13 +27,14 @@ pub fn docsfy_command(data_dir: &Path) -> Command {
             "DOCSFY_PLUGINS__CACHE_DIR",
             crate::support::shared_cache_dir(),
         )
-        .env("LOG_LEVEL", "warn");
+        .env("LOG_LEVEL", "error");
     command
 }
 
 /// A running server, stopped when dropped.
 pub struct RunningServer {
     child: Child,
+    stdout: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
     /// `http://127.0.0.1:<port>`.
     pub base: String,
     /// Everything the server owns on disk.
@@ -58,10 +59,15 @@ impl RunningServer {
         let mut child = command.spawn().expect("start docsfy serve");
         let stdout = child.stdout.take().expect("stdout");
         let (sender, receiver) = mpsc::channel();
+        let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let seen = lines.clone();
         std::thread::spawn(move || {
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
                 if let Some(url) = line.strip_prefix("docsfy listening on ") {
                     let _ = sender.send(url.to_string());
+                }
+                if let Ok(mut seen) = seen.lock() {
+                    seen.push(line);
                 }
             }
         });
@@ -74,9 +80,15 @@ impl RunningServer {
         };
         RunningServer {
             child,
+            stdout: lines,
             base,
             data_dir,
         }
+    }
+
+    /// What the server printed on stdout so far.
+    pub fn stdout_lines(&self) -> Vec<String> {
+        self.stdout.lock().map(|l| l.clone()).unwrap_or_default()
     }
 
     /// The URL of `path` on this server.

@@ -57,7 +57,6 @@ pub fn routes(
             },
         );
     let grant = access
-        .clone()
         .and(warp::post())
         .and(admin())
         .and(body::json_object())

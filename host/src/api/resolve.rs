@@ -29,20 +29,19 @@ pub async fn variant(
             "Variant '{name}/{branch}/{provider}/{model}' not found"
         ))
     };
-    if principal.is_admin() {
-        if let Some(owner) = owner {
-            let key = VariantKey {
-                name: name.into(),
-                branch: branch.into(),
-                provider: provider.into(),
-                model: model.into(),
-                owner: owner.into(),
-            };
-            return store.variant(&key).await.map_err(|e| match e {
-                crate::store::DbError::NotFound => not_found(),
-                other => other.into(),
-            });
-        }
+    // `owner` is an admin's tool; for everyone else it is ignored.
+    if let Some(owner) = owner.filter(|_| principal.is_admin()) {
+        let key = VariantKey {
+            name: name.into(),
+            branch: branch.into(),
+            provider: provider.into(),
+            model: model.into(),
+            owner: owner.into(),
+        };
+        return store.variant(&key).await.map_err(|e| match e {
+            crate::store::DbError::NotFound => not_found(),
+            other => other.into(),
+        });
     }
     let mut matches = store
         .variants_matching(visibility(principal), name, branch, provider, model)

@@ -87,6 +87,11 @@ const COLUMNS: &str = "v.name, v.branch, v.ai_provider, v.ai_model, v.owner, v.r
      v.status, v.current_stage, v.last_commit_sha, v.last_generated, v.page_count, \
      v.error_message, v.plan_json, v.created_at, v.updated_at";
 
+/// The same columns unqualified, for `RETURNING` (which cannot name a table alias).
+const RETURNED: &str = "name, branch, ai_provider, ai_model, owner, repo_url, status, \
+     current_stage, last_commit_sha, last_generated, page_count, error_message, plan_json, \
+     created_at, updated_at";
+
 /// Most recently updated first; rowid breaks ties between updates in the same second.
 const NEWEST_FIRST: &str = "ORDER BY v.updated_at DESC, v.rowid DESC";
 
@@ -220,12 +225,12 @@ impl Store {
     pub async fn put_variant(&self, new: &NewVariant) -> Result<Variant, DbError> {
         let key = &new.key;
         let row = sqlx::query(composed(format!(
-            "INSERT INTO variants AS v (name, branch, ai_provider, ai_model, owner, repo_url, status) \
+            "INSERT INTO variants (name, branch, ai_provider, ai_model, owner, repo_url, status) \
              VALUES (?, ?, ?, ?, ?, ?, ?) \
              ON CONFLICT (name, branch, ai_provider, ai_model, owner) DO UPDATE SET \
                repo_url = excluded.repo_url, status = excluded.status, \
                error_message = NULL, updated_at = datetime('now') \
-             RETURNING {COLUMNS}"
+             RETURNING {RETURNED}"
         )))
         .bind(&key.name)
         .bind(&key.branch)
@@ -249,11 +254,11 @@ impl Store {
         stage: Option<&str>,
     ) -> Result<Variant, DbError> {
         let row = sqlx::query(composed(format!(
-            "UPDATE variants AS v SET status = 'ready', current_stage = ?, last_commit_sha = ?, \
+            "UPDATE variants SET status = 'ready', current_stage = ?, last_commit_sha = ?, \
                page_count = ?, plan_json = ?, error_message = NULL, \
                last_generated = datetime('now'), updated_at = datetime('now') \
              WHERE name = ? AND branch = ? AND ai_provider = ? AND ai_model = ? AND owner = ? \
-             RETURNING {COLUMNS}"
+             RETURNING {RETURNED}"
         )))
         .bind(stage)
         .bind(commit_sha)
