@@ -12,6 +12,7 @@ const BUNDLED: &[(&str, &str)] = &[
     ("claude", "docsfy_provider_claude"),
     ("gemini", "docsfy_provider_gemini"),
     ("cursor", "docsfy_provider_cursor"),
+    ("site", "docsfy_renderer_site"),
 ];
 
 const TARGET: &str = "wasm32-wasip2";

@@ -6,4 +6,5 @@ mod support;
 
 mod discovery;
 mod providers;
+mod renderer;
 mod sandbox;

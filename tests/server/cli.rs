@@ -94,8 +94,9 @@ fn plugins_can_print_json() {
         .iter()
         .filter_map(|p| p["name"].as_str())
         .collect();
-    assert_eq!(names, ["claude", "cursor", "gemini"]);
+    assert_eq!(names, ["claude", "cursor", "gemini", "site"]);
     assert_eq!(listing["plugins"][0]["kind"], "provider");
+    assert_eq!(listing["plugins"][3]["kind"], "renderer");
     assert_eq!(listing["skipped"], serde_json::json!([]));
 }
 

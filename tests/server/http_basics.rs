@@ -84,3 +84,38 @@ async fn health_answers_and_unknown_routes_get_json_errors() {
         serde_json::json!({"detail": "Method Not Allowed"})
     );
 }
+
+#[tokio::test]
+async fn models_reports_the_models_of_ready_variants() {
+    use crate::support::api::{Seed, seed};
+    let server = RunningServer::start("", &[("ADMIN_KEY", crate::support::api::ADMIN_KEY)]);
+    seed(server.data_dir.path(), &Seed::ready("alice", "alpha")).await;
+    seed(
+        server.data_dir.path(),
+        &Seed {
+            provider: "gemini",
+            model: "flash",
+            ..Seed::ready("bob", "beta")
+        },
+    )
+    .await;
+    seed(
+        server.data_dir.path(),
+        &Seed {
+            status: "error",
+            model: "broken",
+            ..Seed::ready("bob", "gamma")
+        },
+    )
+    .await;
+    let body: serde_json::Value = reqwest::get(server.url("/api/models"))
+        .await
+        .expect("GET")
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(
+        body["known_models"],
+        serde_json::json!({"claude": ["opus"], "gemini": ["flash"]})
+    );
+}

@@ -151,14 +151,8 @@ pub struct NewVariant {
 impl Store {
     /// Every visible variant, most recently updated first.
     pub async fn list_variants(&self, visibility: Visibility<'_>) -> Result<Vec<Variant>, DbError> {
-        let (condition, binds) = visible(visibility);
-        let sql = format!("SELECT {COLUMNS} FROM variants v WHERE {condition} {NEWEST_FIRST}");
-        let mut query = sqlx::query(composed(sql));
-        for value in binds {
-            query = query.bind(value);
-        }
-        let rows = query.fetch_all(self.pool()).await?;
-        Ok(rows.iter().map(variant_from).collect::<Result<_, _>>()?)
+        self.select_visible(visibility, "1 = 1", &[], NEWEST_FIRST)
+            .await
     }
 
     /// Visible variants of project `name`, most recently updated first.
@@ -167,16 +161,8 @@ impl Store {
         visibility: Visibility<'_>,
         name: &str,
     ) -> Result<Vec<Variant>, DbError> {
-        let (condition, binds) = visible(visibility);
-        let sql = format!(
-            "SELECT {COLUMNS} FROM variants v WHERE v.name = ? AND {condition} {NEWEST_FIRST}"
-        );
-        let mut query = sqlx::query(composed(sql)).bind(name);
-        for value in binds {
-            query = query.bind(value);
-        }
-        let rows = query.fetch_all(self.pool()).await?;
-        Ok(rows.iter().map(variant_from).collect::<Result<_, _>>()?)
+        self.select_visible(visibility, "v.name = ?", &[name], NEWEST_FIRST)
+            .await
     }
 
     /// Visible variants with this name, branch, provider and model: one per owner.
@@ -188,18 +174,30 @@ impl Store {
         provider: &str,
         model: &str,
     ) -> Result<Vec<Variant>, DbError> {
-        let (condition, binds) = visible(visibility);
-        let sql = format!(
-            "SELECT {COLUMNS} FROM variants v WHERE v.name = ? AND v.branch = ? \
-             AND v.ai_provider = ? AND v.ai_model = ? AND {condition} ORDER BY v.owner"
-        );
-        let mut query = sqlx::query(composed(sql))
-            .bind(name)
-            .bind(branch)
-            .bind(provider)
-            .bind(model);
-        for value in binds {
-            query = query.bind(value);
+        self.select_visible(
+            visibility,
+            "v.name = ? AND v.branch = ? AND v.ai_provider = ? AND v.ai_model = ?",
+            &[name, branch, provider, model],
+            "ORDER BY v.owner",
+        )
+        .await
+    }
+
+    /// Variants matching `filter` (a constant condition with `?` placeholders for
+    /// `filter_values`) that `visibility` allows, in `order`.
+    async fn select_visible(
+        &self,
+        visibility: Visibility<'_>,
+        filter: &str,
+        filter_values: &[&str],
+        order: &str,
+    ) -> Result<Vec<Variant>, DbError> {
+        let (condition, visibility_values) = visible(visibility);
+        let sql =
+            format!("SELECT {COLUMNS} FROM variants v WHERE {filter} AND {condition} {order}");
+        let mut query = sqlx::query(composed(sql));
+        for value in filter_values.iter().chain(&visibility_values) {
+            query = query.bind(*value);
         }
         let rows = query.fetch_all(self.pool()).await?;
         Ok(rows.iter().map(variant_from).collect::<Result<_, _>>()?)
