@@ -90,6 +90,25 @@ async fn main() -> anyhow::Result<()> {
             .await?;
     }
 
+    let mut listing = Vec::new();
+    let admin = docsfy::auth::Principal {
+        username: "admin".into(),
+        role: Role::Admin,
+        admin_key: true,
+    };
+    for _ in 0..50 {
+        let started = Instant::now();
+        let body = docsfy::api::projects::projects_for(&state.store, &admin).await?;
+        let json = serde_json::to_vec(&body)?;
+        listing.push(started.elapsed());
+        anyhow::ensure!(body.projects.len() == VARIANTS && json.len() > 100_000);
+    }
+    let listing = summarize(&mut listing);
+    println!(
+        "building the {VARIANTS}-variant listing (queries + JSON), in process: p50 {}",
+        millis(listing.p50)
+    );
+
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let address = listener.local_addr()?;
     tokio::spawn(

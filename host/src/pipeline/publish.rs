@@ -1,0 +1,164 @@
+//! Publishing a rendered site: every file is written into a fresh directory beside the live
+//! one, and only when all are written is it swapped in, so that a failed or aborted run never
+//! damages the site being served.
+
+use std::path::{Component, Path, PathBuf};
+
+use anyhow::Context as _;
+
+use crate::plugins::SiteFile;
+
+/// Checks a renderer's file path: relative, `/`-separated, no `..`, nothing hidden that could
+/// shadow the site's own machinery.
+pub fn check_site_path(path: &str) -> Result<PathBuf, String> {
+    let candidate = Path::new(path);
+    let acceptable = !path.is_empty()
+        && !path.contains('\\')
+        && !path.contains('\0')
+        && candidate.components().all(
+            |c| matches!(c, Component::Normal(part) if !part.to_string_lossy().starts_with('.')),
+        );
+    if acceptable {
+        Ok(candidate.to_path_buf())
+    } else {
+        Err(format!("the renderer produced an unsafe path {path:?}"))
+    }
+}
+
+/// Writes `files` as the new content of `site` (a directory that may exist and be served).
+/// Blocking: run it off the async workers.
+pub fn publish_site(site: &Path, files: &[SiteFile]) -> anyhow::Result<()> {
+    let parent = site.parent().context("the site directory has no parent")?;
+    std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+    let staging = tempfile::Builder::new()
+        .prefix(".site-new-")
+        .tempdir_in(parent)
+        .with_context(|| format!("creating a staging directory in {}", parent.display()))?;
+    for file in files {
+        let relative = check_site_path(&file.path).map_err(anyhow::Error::msg)?;
+        let target = staging.path().join(&relative);
+        if let Some(dir) = target.parent() {
+            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        }
+        std::fs::write(&target, &file.contents)
+            .with_context(|| format!("writing {}", target.display()))?;
+    }
+    let staged = staging.keep();
+    swap_in(&staged, site)
+}
+
+/// Replaces `site` by `staged`. The old site is renamed aside, the new one renamed in, then
+/// the old one deleted: at every moment one complete site is in place.
+fn swap_in(staged: &Path, site: &Path) -> anyhow::Result<()> {
+    let retired = site.with_file_name(format!(
+        ".site-old-{}",
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default()
+    ));
+    let had_site = site.exists();
+    if had_site {
+        std::fs::rename(site, &retired)
+            .with_context(|| format!("moving the old site {} aside", site.display()))?;
+    }
+    if let Err(error) = std::fs::rename(staged, site) {
+        if had_site {
+            // Put the old site back: serving it beats serving nothing.
+            let _ = std::fs::rename(&retired, site);
+        }
+        let _ = std::fs::remove_dir_all(staged);
+        return Err(error).with_context(|| format!("moving the new site into {}", site.display()));
+    }
+    if had_site {
+        let _ = std::fs::remove_dir_all(&retired);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str, text: &str) -> SiteFile {
+        SiteFile {
+            path: path.into(),
+            contents: text.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn unsafe_paths_are_refused() {
+        for good in ["index.html", "assets/style.css", "a/b/c.md"] {
+            assert!(check_site_path(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "",
+            "/etc/passwd",
+            "../x",
+            "a/../../x",
+            "a\\b",
+            ".htaccess",
+            "a/.git/config",
+            "./x",
+        ] {
+            assert!(check_site_path(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_new_site_replaces_the_old_one_whole() {
+        let dir = tempfile::tempdir().expect("dir");
+        let site = dir.path().join("site");
+        publish_site(
+            &site,
+            &[file("index.html", "one"), file("old.html", "gone soon")],
+        )
+        .expect("first");
+        publish_site(
+            &site,
+            &[file("index.html", "two"), file("assets/a.css", "css")],
+        )
+        .expect("second");
+        assert_eq!(
+            std::fs::read_to_string(site.join("index.html")).expect("index"),
+            "two"
+        );
+        assert!(site.join("assets/a.css").is_file());
+        assert!(
+            !site.join("old.html").exists(),
+            "files of the old site remain"
+        );
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("ls")
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(leftovers, ["site"], "staging or retired directories remain");
+    }
+
+    #[test]
+    fn a_failed_publish_leaves_the_old_site_untouched() {
+        let dir = tempfile::tempdir().expect("dir");
+        let site = dir.path().join("site");
+        publish_site(&site, &[file("index.html", "good")]).expect("first");
+        let error = publish_site(&site, &[file("index.html", "bad"), file("../escape", "x")])
+            .expect_err("unsafe path");
+        assert!(error.to_string().contains("unsafe path"), "{error}");
+        assert_eq!(
+            std::fs::read_to_string(site.join("index.html")).expect("index"),
+            "good"
+        );
+        assert!(!dir.path().join("escape").exists());
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("ls")
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(
+            leftovers,
+            ["site"],
+            "the staging directory was not cleaned up"
+        );
+    }
+}
