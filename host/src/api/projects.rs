@@ -14,7 +14,7 @@ use super::principal::{authenticated, require_write};
 use super::resolve::{self, visibility};
 use super::{ApiError, AppState, with_state};
 use crate::auth::Principal;
-use crate::store::variants::{Variant, VariantKey};
+use crate::store::variants::VariantKey;
 use crate::store::{DbError, Store};
 
 type Query = HashMap<String, String>;
@@ -22,8 +22,9 @@ type Query = HashMap<String, String>;
 /// The body of `/api/status`, `/api/projects` and the WebSocket's `sync`.
 #[derive(Debug, Serialize)]
 pub struct ProjectsResponse {
-    /// Accessible variants, most recently updated first.
-    pub projects: Vec<Variant>,
+    /// Accessible variants (Project objects), most recently updated first, as JSON built by
+    /// the database.
+    pub projects: Box<serde_json::value::RawValue>,
     /// Ready model IDs grouped by provider, across the server.
     pub known_models: BTreeMap<String, Vec<String>>,
     /// Ready branches grouped by project name: all for admins, the caller's own otherwise.
@@ -37,7 +38,10 @@ pub async fn projects_for(
 ) -> Result<ProjectsResponse, DbError> {
     let owner = (!principal.is_admin()).then_some(principal.username.as_str());
     Ok(ProjectsResponse {
-        projects: store.list_variants(visibility(principal)).await?,
+        projects: serde_json::value::RawValue::from_string(
+            store.list_variants_json(visibility(principal)).await?,
+        )
+        .map_err(|e| DbError::Other(sqlx::Error::Decode(e.into())))?,
         known_models: store.known_models().await?,
         known_branches: store.known_branches(owner).await?,
     })
