@@ -3,6 +3,7 @@
 //! embed, and atomic publishing of a rendered site. The job runner (clone, plan, pages,
 //! validate, cross-link, render) builds on these.
 
+pub mod checkout;
 pub mod plan;
 pub mod prompts;
 pub mod publish;
