@@ -4,6 +4,8 @@
 //! validate, cross-link, render) builds on these.
 
 pub mod checkout;
+pub mod incremental;
+pub mod pages;
 pub mod plan;
 pub mod prompts;
 pub mod publish;

@@ -54,6 +54,36 @@ Answer with ONLY the page's Markdown.",
     )
 }
 
+/// A page rewritten after validation found problems: the page prompt, plus what was wrong.
+pub fn page_retry_prompt(
+    project: &str,
+    plan: &Plan,
+    page: &PlannedPage,
+    problems: &[String],
+) -> String {
+    format!(
+        "{}\n\nA previous version of this page had these problems; avoid them:\n{}",
+        page_prompt(project, plan, page),
+        problems
+            .iter()
+            .map(|p| format!("- {p}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    )
+}
+
+/// An existing page after new commits: find/replace edits, each of whose `find` occurs once.
+pub fn page_update_prompt(project: &str, page: &PlannedPage, current: &str, diff: &str) -> String {
+    format!(
+        "This is the page \"{title}\" of the documentation of \"{project}\":\n\n{current}\n\n\
+The code changed:\n{diff}\n\n\
+Update the page for these changes with the fewest edits. Answer with ONLY a JSON object:\n\
+{{\"edits\": [{{\"find\": \"exact text from the page\", \"replace\": \"new text\"}}]}}\n\
+Each \"find\" must appear exactly once in the page. Answer {{\"edits\": []}} if nothing needs to change.",
+        title = page.title
+    )
+}
+
 /// After new commits: which pages must change? Answer `[]`, `["all"]` or slugs.
 pub fn incremental_prompt(
     project: &str,
@@ -149,6 +179,18 @@ mod tests {
         );
         assert!(prompt.contains("starting with \"# Intro\""));
         assert!(prompt.ends_with("Answer with ONLY the page's Markdown."));
+    }
+
+    #[test]
+    fn the_retry_and_update_prompts_carry_what_the_ai_must_fix() {
+        let plan = plan();
+        let page = &plan.navigation[0].pages[1];
+        let retry = page_retry_prompt("acme", &plan, page, &["the page is empty".into()]);
+        assert!(retry.starts_with(&page_prompt("acme", &plan, page)));
+        assert!(retry.ends_with("avoid them:\n- the page is empty"));
+        let update = page_update_prompt("acme", page, "# API\n\nget()", "+fn put()");
+        assert!(update.contains("# API\n\nget()") && update.contains("+fn put()"));
+        assert!(update.contains("exactly once") && update.contains("{\"edits\": []}"));
     }
 
     #[test]
