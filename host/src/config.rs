@@ -53,6 +53,8 @@ pub struct Config {
     pub log_level: String,
     /// Pages generated at once within one job.
     pub max_concurrent_pages: usize,
+    /// AI calls in flight at once across the whole server, all jobs together.
+    pub max_concurrent_ai_calls: usize,
     /// Plugins: directories, limits and grants.
     pub plugins: PluginSettings,
 }
@@ -70,6 +72,7 @@ impl Default for Config {
             secure_cookies: true,
             log_level: "info".into(),
             max_concurrent_pages: 10,
+            max_concurrent_ai_calls: 20,
             plugins: PluginSettings::default(),
         }
     }
@@ -131,9 +134,9 @@ impl Config {
                 "AI_CLI_TIMEOUT must be at least 1 second".into(),
             ));
         }
-        if self.max_concurrent_pages == 0 {
+        if self.max_concurrent_pages == 0 || self.max_concurrent_ai_calls == 0 {
             return Err(ConfigError::Invalid(
-                "MAX_CONCURRENT_PAGES must be at least 1".into(),
+                "MAX_CONCURRENT_PAGES and max_concurrent_ai_calls must be at least 1".into(),
             ));
         }
         self.plugins.validate().map_err(ConfigError::Invalid)?;

@@ -10,8 +10,12 @@ use crate::api::{self, AppState};
 use crate::artifacts::Artifacts;
 use crate::auth::{Authenticator, keys};
 use crate::config::Config;
+use crate::events::EventBus;
+use crate::pipeline::jobs::Jobs;
+use crate::pipeline::run::Pipeline;
 use crate::plugins::{LoadOptions, PluginRegistry};
 use crate::store::Store;
+use tokio::sync::Semaphore;
 
 /// Runs the server until SIGINT or SIGTERM.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
@@ -47,6 +51,12 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
         .with_context(|| format!("creating the data directory {}", config.data_dir.display()))?;
     let store = Store::open(&config.data_dir).await?;
     let purged = store.purge_expired_sessions().await?;
+    let interrupted = store.fail_interrupted_generations().await?;
+    if interrupted > 0 {
+        tracing::warn!(
+            "{interrupted} generation(s) were running when the server stopped: marked as errors"
+        );
+    }
     tracing::debug!("forgot {purged} expired sessions");
     let secret = keys::load_or_create_server_secret(&config.data_dir)?;
     let admin_key = admin_key(&config)?;
@@ -64,12 +74,27 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
             plugins.provider_names().join(", ")
         );
     }
+    let artifacts = Artifacts::new(&config.data_dir);
+    let work_root = config.data_dir.join("work");
+    // Checkouts of jobs that were running when the server stopped are of no further use.
+    let _ = std::fs::remove_dir_all(&work_root);
+    let pipeline = Arc::new(Pipeline {
+        store: store.clone(),
+        artifacts: artifacts.clone(),
+        plugins: plugins.clone(),
+        events: EventBus::default(),
+        jobs: Jobs::default(),
+        ai_calls: Arc::new(Semaphore::new(config.max_concurrent_ai_calls)),
+        pages_per_job: config.max_concurrent_pages,
+        work_root,
+    });
     Ok(AppState {
-        artifacts: Artifacts::new(&config.data_dir),
+        artifacts,
         config: Arc::new(config),
         plugins,
         store,
         auth,
+        pipeline,
     })
 }
 

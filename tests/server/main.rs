@@ -9,5 +9,6 @@ mod authorization_matrix;
 mod cli;
 mod docs_and_downloads;
 mod errors_and_first_start;
+mod generation;
 mod http_basics;
 mod project_routes;

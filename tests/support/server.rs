@@ -34,6 +34,8 @@ pub fn docsfy_command(data_dir: &Path) -> Command {
 /// A running server, stopped when dropped.
 pub struct RunningServer {
     child: Child,
+    config: String,
+    env: Vec<(String, String)>,
     stdout: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
     /// `http://127.0.0.1:<port>`.
     pub base: String,
@@ -45,6 +47,30 @@ impl RunningServer {
     /// Starts `docsfy serve` with `config` as its config file and `env` on top.
     pub fn start(config: &str, env: &[(&str, &str)]) -> RunningServer {
         let data_dir = tempfile::tempdir().expect("data dir");
+        let env: Vec<(String, String)> = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        RunningServer::start_in(data_dir, config, env)
+    }
+
+    /// Kills the server without letting it finish anything (as a crash would) and starts a
+    /// new one on the same data directory.
+    pub fn crash_and_restart(mut self) -> RunningServer {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let data_dir = std::mem::replace(
+            &mut self.data_dir,
+            tempfile::tempdir().expect("placeholder"),
+        );
+        RunningServer::start_in(data_dir, &self.config.clone(), self.env.clone())
+    }
+
+    fn start_in(
+        data_dir: tempfile::TempDir,
+        config: &str,
+        env: Vec<(String, String)>,
+    ) -> RunningServer {
         let config_path = data_dir.path().join("docsfy.toml");
         std::fs::write(&config_path, config).expect("write config");
         let mut command = docsfy_command(data_dir.path());
@@ -53,7 +79,7 @@ impl RunningServer {
             .arg("--config")
             .arg(&config_path)
             .env("PORT", "0")
-            .envs(env.iter().copied())
+            .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit());
         let mut child = command.spawn().expect("start docsfy serve");
@@ -80,6 +106,8 @@ impl RunningServer {
         };
         RunningServer {
             child,
+            config: config.to_string(),
+            env,
             stdout: lines,
             base,
             data_dir,

@@ -7,6 +7,7 @@ mod body;
 mod docs;
 mod downloads;
 pub mod error;
+mod generate;
 mod health;
 mod models;
 mod names;
@@ -22,6 +23,7 @@ use warp::Filter;
 use crate::artifacts::Artifacts;
 use crate::auth::Authenticator;
 use crate::config::Config;
+use crate::pipeline::run::Pipeline;
 use crate::plugins::PluginRegistry;
 use crate::store::Store;
 
@@ -40,6 +42,8 @@ pub struct AppState {
     pub auth: Arc<Authenticator>,
     /// Generated files on disk.
     pub artifacts: Artifacts,
+    /// Generations: jobs, the AI-call limit, the event bus.
+    pub pipeline: Arc<Pipeline>,
 }
 
 impl AppState {
@@ -73,6 +77,8 @@ pub fn routes(
         .or(auth::routes(state.clone()))
         .unify()
         .or(admin::routes(state.clone()))
+        .unify()
+        .or(generate::routes(state.clone()))
         .unify()
         .or(downloads::routes(state.clone()))
         .unify()

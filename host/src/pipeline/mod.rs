@@ -5,9 +5,11 @@
 
 pub mod checkout;
 pub mod incremental;
+pub mod jobs;
 pub mod pages;
 pub mod plan;
 pub mod prompts;
 pub mod publish;
 pub mod repo_summary;
 pub mod request;
+pub mod run;

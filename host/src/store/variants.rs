@@ -297,6 +297,68 @@ impl Store {
         Ok(variant_from(&row)?)
     }
 
+    /// Records a generation's progress.
+    pub async fn set_progress(
+        &self,
+        key: &VariantKey,
+        stage: &str,
+        page_count: i64,
+    ) -> Result<(), DbError> {
+        sqlx::query(
+            "UPDATE variants SET current_stage = ?, page_count = ?, updated_at = datetime('now') \
+             WHERE name = ? AND branch = ? AND ai_provider = ? AND ai_model = ? AND owner = ?",
+        )
+        .bind(stage)
+        .bind(page_count)
+        .bind(&key.name)
+        .bind(&key.branch)
+        .bind(&key.provider)
+        .bind(&key.model)
+        .bind(&key.owner)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Ends a generation that is still running as `error` or `aborted`; returns the row, or
+    /// `NotFound` if it was no longer generating (it finished first).
+    pub async fn end_generation(
+        &self,
+        key: &VariantKey,
+        status: &str,
+        message: &str,
+    ) -> Result<Variant, DbError> {
+        let row = sqlx::query(composed(format!(
+            "UPDATE variants SET status = ?, error_message = ?, current_stage = NULL, \
+               updated_at = datetime('now') \
+             WHERE name = ? AND branch = ? AND ai_provider = ? AND ai_model = ? AND owner = ? \
+               AND status = 'generating' \
+             RETURNING {RETURNED}"
+        )))
+        .bind(status)
+        .bind(message)
+        .bind(&key.name)
+        .bind(&key.branch)
+        .bind(&key.provider)
+        .bind(&key.model)
+        .bind(&key.owner)
+        .fetch_one(self.pool())
+        .await?;
+        Ok(variant_from(&row)?)
+    }
+
+    /// At start-up: generations that were running when the server stopped can never finish.
+    pub async fn fail_interrupted_generations(&self) -> Result<u64, DbError> {
+        let done = sqlx::query(
+            "UPDATE variants SET status = 'error', current_stage = NULL, \
+               error_message = 'Server restarted during generation', updated_at = datetime('now') \
+             WHERE status = 'generating'",
+        )
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected())
+    }
+
     /// Deletes one variant unless it is generating (`Conflict`).
     pub async fn delete_variant(&self, key: &VariantKey) -> Result<(), DbError> {
         let mut tx = self.pool().begin().await?;

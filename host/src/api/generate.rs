@@ -1,0 +1,258 @@
+//! `POST /api/generate` and the abort routes.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use warp::Filter;
+use warp::Reply;
+use warp::http::StatusCode;
+use warp::reply::Response;
+
+use super::body::{MAX_JSON_BODY, capped_bytes};
+use super::error::respond;
+use super::names::check_project_name;
+use super::principal::{authenticated, require_write};
+use super::{ApiError, AppState, with_state};
+use crate::auth::Principal;
+use crate::pipeline::jobs::JobError;
+use crate::pipeline::request::{self, Source};
+use crate::pipeline::run::JobSpec;
+use crate::store::variants::VariantKey;
+
+type Query = HashMap<String, String>;
+
+/// The generation routes.
+pub fn routes(
+    state: AppState,
+) -> impl Filter<Extract = (Response,), Error = warp::Rejection> + Clone {
+    let caller = move || authenticated(state.clone()).and(with_state(state.clone()));
+    let generate = warp::path!("api" / "generate")
+        .and(warp::post())
+        .and(caller())
+        .and(capped_bytes(MAX_JSON_BODY))
+        .then(
+            |who: Principal, state: AppState, body: bytes::Bytes| async move {
+                respond(generate(&state, &who, &body).await)
+            },
+        );
+    let abort_named = warp::path!("api" / "projects" / String / "abort")
+        .and(warp::post())
+        .and(caller())
+        .then(|name: String, who: Principal, state: AppState| async move {
+            respond(abort_named(&state, &who, &name).await)
+        });
+    let abort_variant =
+        warp::path!("api" / "projects" / String / String / String / String / "abort")
+            .and(warp::post())
+            .and(caller())
+            .and(warp::query::<Query>())
+            .then(
+                |name: String,
+                 branch: String,
+                 provider: String,
+                 model: String,
+                 who: Principal,
+                 state: AppState,
+                 query: Query| async move {
+                    respond(
+                        abort_variant(
+                            &state,
+                            &who,
+                            [name, branch, provider, model],
+                            query.get("owner").cloned(),
+                        )
+                        .await,
+                    )
+                },
+            );
+    generate.or(abort_named).unify().or(abort_variant).unify()
+}
+
+async fn generate(state: &AppState, who: &Principal, body: &[u8]) -> Result<Response, ApiError> {
+    require_write(who)?;
+    let unprocessable = |detail: String| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, detail);
+    let object = match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(serde_json::Value::Object(object)) => object,
+        Ok(_) => return Err(unprocessable("Request body must be a JSON object".into())),
+        Err(e) => return Err(unprocessable(format!("Invalid JSON body: {e}"))),
+    };
+    let request = request::parse(&object).map_err(unprocessable)?;
+    if matches!(request.source, Source::Path(_)) && !who.is_admin() {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "Local repo path access requires admin privileges",
+        ));
+    }
+    let provider_name = request
+        .ai_provider
+        .clone()
+        .unwrap_or_else(|| state.config.ai_provider.clone());
+    let Some(provider) = state.plugins.provider(&provider_name) else {
+        return Err(ApiError::bad_request(format!(
+            "Invalid AI provider: '{provider_name}'. Must be one of: {}",
+            state.plugins.provider_names().join(", ")
+        )));
+    };
+    let model = request
+        .ai_model
+        .clone()
+        .or_else(|| {
+            (!state.config.ai_model.is_empty() && provider_name == state.config.ai_provider)
+                .then(|| state.config.ai_model.clone())
+        })
+        .or_else(|| provider.description().default_model.clone())
+        .unwrap_or_default();
+    if model.trim().is_empty() {
+        return Err(ApiError::bad_request("AI model must be specified."));
+    }
+    match &request.source {
+        Source::Path(path) => {
+            if !path.is_dir() {
+                return Err(ApiError::bad_request(format!(
+                    "Repository path '{}' does not exist",
+                    path.display()
+                )));
+            }
+            if git2::Repository::open(path).is_err() {
+                return Err(ApiError::bad_request(format!(
+                    "'{}' is not a git repository",
+                    path.display()
+                )));
+            }
+        }
+        Source::Url(url) => {
+            let host = request::url_host(url).unwrap_or_default();
+            request::check_public_host(host)
+                .await
+                .map_err(ApiError::bad_request)?;
+        }
+    }
+    let name = request.project_name();
+    check_project_name(&name)?;
+    let key = VariantKey {
+        name: name.clone(),
+        branch: request.branch.clone(),
+        provider: provider_name,
+        model,
+        owner: who.username.clone(),
+    };
+    let busy = || {
+        ApiError::conflict(format!(
+            "Variant '{}' is already being generated",
+            key.path()
+        ))
+    };
+    if state.pipeline.jobs.is_running(&key) {
+        return Err(busy());
+    }
+    let previous = state.store.variant(&key).await.ok();
+    state
+        .store
+        .put_variant(&crate::store::variants::NewVariant {
+            key: key.clone(),
+            repo_url: request.source_text(),
+            status: "generating".into(),
+        })
+        .await?;
+    let spec = JobSpec {
+        key: key.clone(),
+        source: request.source.clone(),
+        force: request.force,
+        ai_timeout: Duration::from_secs(
+            request
+                .ai_cli_timeout
+                .unwrap_or(state.config.ai_cli_timeout),
+        ),
+        previous,
+    };
+    match state.pipeline.start(spec) {
+        Ok(()) => {}
+        Err(JobError::AlreadyRunning) => return Err(busy()),
+        Err(other) => return Err(ApiError::internal(other)),
+    }
+    let body =
+        serde_json::json!({ "project": name, "status": "generating", "branch": request.branch });
+    Ok(warp::reply::with_status(warp::reply::json(&body), StatusCode::ACCEPTED).into_response())
+}
+
+async fn abort_named(state: &AppState, who: &Principal, name: &str) -> Result<Response, ApiError> {
+    require_write(who)?;
+    check_project_name(name)?;
+    let matching: Vec<VariantKey> = state
+        .pipeline
+        .jobs
+        .running()
+        .into_iter()
+        .filter(|k| k.name == name && (who.is_admin() || k.owner == who.username))
+        .collect();
+    let key = match matching.as_slice() {
+        [] => {
+            return Err(ApiError::not_found(format!(
+                "No active generation for '{name}'"
+            )));
+        }
+        [only] => only.clone(),
+        several if several.iter().any(|k| k.owner != several[0].owner) => {
+            return Err(ApiError::conflict(
+                "Multiple owners found for this variant, please specify owner",
+            ));
+        }
+        _ => {
+            return Err(ApiError::conflict(format!(
+                "More than one active generation matches '{name}'; use the variant-specific abort route"
+            )));
+        }
+    };
+    abort(state, &key).await?;
+    Ok(warp::reply::json(&serde_json::json!({ "aborted": name })).into_response())
+}
+
+async fn abort_variant(
+    state: &AppState,
+    who: &Principal,
+    [name, branch, provider, model]: [String; 4],
+    owner: Option<String>,
+) -> Result<Response, ApiError> {
+    require_write(who)?;
+    check_project_name(&name)?;
+    let mut matching: Vec<VariantKey> = state
+        .pipeline
+        .jobs
+        .running()
+        .into_iter()
+        .filter(|k| {
+            k.name == name && k.branch == branch && k.provider == provider && k.model == model
+        })
+        .filter(|k| match (&owner, who.is_admin()) {
+            (_, false) => k.owner == who.username,
+            (Some(owner), true) => &k.owner == owner,
+            (None, true) => true,
+        })
+        .collect();
+    let key = match matching.len() {
+        0 => return Err(ApiError::not_found("No active generation for this variant")),
+        1 => matching.remove(0),
+        _ => {
+            return Err(ApiError::conflict(
+                "Multiple owners found for this variant, please specify owner",
+            ));
+        }
+    };
+    abort(state, &key).await?;
+    Ok(warp::reply::json(&serde_json::json!({ "aborted": key.path() })).into_response())
+}
+
+async fn abort(state: &AppState, key: &VariantKey) -> Result<(), ApiError> {
+    match state.pipeline.abort(key).await {
+        Ok(()) => Ok(()),
+        Err(JobError::NotRunning) => {
+            Err(ApiError::not_found("No active generation for this variant"))
+        }
+        Err(JobError::StillFinishing) | Err(JobError::AlreadyRunning) => {
+            Err(ApiError::conflict(format!(
+                "Abort still in progress for '{}'. Please retry shortly.",
+                key.path()
+            )))
+        }
+    }
+}

@@ -1,0 +1,95 @@
+//! The in-process bus on which the pipeline and the API announce changes; the WebSocket
+//! forwards them to the clients allowed to see them.
+
+use serde::Serialize;
+use tokio::sync::broadcast;
+
+use crate::store::variants::VariantKey;
+
+/// How many events a slow subscriber may fall behind before it is told to resynchronise.
+const CAPACITY: usize = 1024;
+
+/// Something a client may want to hear about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Event {
+    /// A generation moved on (a stage, or one more page).
+    Progress {
+        name: String,
+        branch: String,
+        provider: String,
+        model: String,
+        owner: String,
+        status: &'static str,
+        current_stage: String,
+        page_count: i64,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        plan_json: Option<String>,
+    },
+    /// A generation ended: ready, error or aborted.
+    StatusChange {
+        name: String,
+        branch: String,
+        provider: String,
+        model: String,
+        owner: String,
+        status: String,
+        page_count: i64,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        last_generated: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        last_commit_sha: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        error_message: Option<String>,
+    },
+    /// Variants or grants of (name, owner) changed: listings must be refreshed.
+    Changed { name: String, owner: String },
+}
+
+impl Event {
+    /// A progress event for `key`.
+    pub fn progress(
+        key: &VariantKey,
+        stage: &str,
+        page_count: i64,
+        plan_json: Option<String>,
+    ) -> Event {
+        Event::Progress {
+            name: key.name.clone(),
+            branch: key.branch.clone(),
+            provider: key.provider.clone(),
+            model: key.model.clone(),
+            owner: key.owner.clone(),
+            status: "generating",
+            current_stage: stage.to_string(),
+            page_count,
+            plan_json,
+        }
+    }
+}
+
+/// The bus. Cloning shares it.
+#[derive(Clone)]
+pub struct EventBus {
+    sender: broadcast::Sender<Event>,
+}
+
+impl Default for EventBus {
+    fn default() -> Self {
+        EventBus {
+            sender: broadcast::channel(CAPACITY).0,
+        }
+    }
+}
+
+impl EventBus {
+    /// Announces an event; nobody listening is fine.
+    pub fn publish(&self, event: Event) {
+        let _ = self.sender.send(event);
+    }
+
+    /// Listens from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.sender.subscribe()
+    }
+}

@@ -1,0 +1,168 @@
+//! A fake `claude` CLI for generation tests: answers each kind of prompt from a file the test
+//! controls, logs every AI call, and can be made slow.
+
+use std::path::{Path, PathBuf};
+
+use super::FakeBin;
+
+/// The fake and its knobs.
+pub struct FakeClaude {
+    pub bin: FakeBin,
+}
+
+/// claude's JSON result wrapping `text`.
+pub fn claude_result(text: &str) -> String {
+    serde_json::json!({"type": "result", "subtype": "success", "is_error": false, "result": text})
+        .to_string()
+}
+
+impl FakeClaude {
+    /// A fake that plans `pages` (slug, title) and writes a page for each.
+    pub fn new(pages: &[(&str, &str)]) -> FakeClaude {
+        let bin = FakeBin::new();
+        let fake = FakeClaude { bin };
+        let navigation: Vec<_> = pages
+            .iter()
+            .map(|(slug, title)| serde_json::json!({"slug": slug, "title": title, "description": format!("About {title}")}))
+            .collect();
+        let plan = serde_json::json!({"project_name": "Sample", "tagline": "A sample", "navigation": [{"group": "Docs", "pages": navigation}]});
+        fake.answer("plan", &claude_result(&plan.to_string()));
+        fake.answer("redo", &claude_result("[]"));
+        fake.answer("update", &claude_result("{\"edits\": []}"));
+        let log = fake.bin.file("calls.log");
+        let dir = fake.bin.path().display().to_string();
+        fake.bin.script(
+            "claude",
+            &format!(
+                r##"[ "$1" = "--version" ] && {{ echo 1.0.0; exit 0; }}
+prompt=$(cat)
+[ -f {dir}/slow ] && {{ echo $$ > {dir}/slow.pid; sleep 60; }}
+case "$prompt" in
+  *"Plan the documentation"*) echo plan >> {log}; cat {dir}/plan.out ;;
+  *"Which pages are now wrong"*) echo redo >> {log}; cat {dir}/redo.out ;;
+  *"Update the page for these changes"*) echo update >> {log}; cat {dir}/update.out ;;
+  *)
+    title=$(printf '%s\n' "$prompt" | sed -n 's/^Page: //p' | head -n 1)
+    echo "page $title" >> {log}
+    printf '{{"type":"result","is_error":false,"result":"# %s\\n\\nThis page explains %s: how the sample project works, how to run it, and what each part is for, in enough words to be useful."}}' "$title" "$title"
+    ;;
+esac"##,
+                log = log.display()
+            ),
+        );
+        fake
+    }
+
+    /// What the fake prints for one kind of prompt (`plan`, `redo`, `update`).
+    pub fn answer(&self, kind: &str, stdout: &str) {
+        std::fs::write(self.bin.file(&format!("{kind}.out")), stdout).expect("write answer");
+    }
+
+    /// Every AI call so far, one word per call (`plan`, `redo`, `update`, `page <title>`).
+    pub fn calls(&self) -> Vec<String> {
+        self.bin
+            .read("calls.log")
+            .lines()
+            .map(String::from)
+            .collect()
+    }
+
+    /// Makes every following call hang until killed.
+    pub fn slow(&self, on: bool) {
+        let flag = self.bin.file("slow");
+        if on {
+            std::fs::write(flag, "").expect("flag");
+        } else {
+            let _ = std::fs::remove_file(flag);
+        }
+    }
+
+    /// The pid of the hanging call, once it started.
+    pub fn slow_pid(&self) -> Option<i32> {
+        self.bin.read("slow.pid").trim().parse().ok()
+    }
+
+    /// A PATH with the fake first.
+    pub fn path_var(&self) -> String {
+        format!(
+            "{}:{}",
+            self.bin.path().display(),
+            std::env::var("PATH").unwrap_or_default()
+        )
+    }
+}
+
+/// A git repository made in the test, with commits on `main`.
+pub struct SampleRepo {
+    pub dir: tempfile::TempDir,
+}
+
+impl SampleRepo {
+    pub fn new() -> SampleRepo {
+        let repo = SampleRepo {
+            dir: tempfile::Builder::new()
+                .prefix("sample-")
+                .tempdir()
+                .expect("dir"),
+        };
+        repo.commit(
+            &[
+                ("README.md", "# Sample\n\nA sample project.\n"),
+                ("src/main.rs", "fn main() {}\n"),
+            ],
+            "initial",
+        );
+        repo
+    }
+
+    /// The repository's path (its name becomes the project name).
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn project(&self) -> String {
+        self.path()
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned()
+    }
+
+    /// Writes `files` and commits them; returns the commit id.
+    pub fn commit(&self, files: &[(&str, &str)], message: &str) -> String {
+        let root: PathBuf = self.path().to_path_buf();
+        let repo = git2::Repository::open(&root)
+            .or_else(|_| {
+                let mut options = git2::RepositoryInitOptions::new();
+                options.initial_head("main");
+                git2::Repository::init_opts(&root, &options)
+            })
+            .expect("repository");
+        for (path, text) in files {
+            let full = root.join(path);
+            std::fs::create_dir_all(full.parent().expect("parent")).expect("mkdir");
+            std::fs::write(full, text).expect("write");
+        }
+        let mut index = repo.index().expect("index");
+        index
+            .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+            .expect("add");
+        index.write().expect("index write");
+        let tree = repo
+            .find_tree(index.write_tree().expect("tree"))
+            .expect("tree");
+        let signature = git2::Signature::now("Test", "test@example.com").expect("signature");
+        let parent = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
+        let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
+        repo.commit(
+            Some("HEAD"),
+            &signature,
+            &signature,
+            message,
+            &tree,
+            &parents,
+        )
+        .expect("commit")
+        .to_string()
+    }
+}
