@@ -4,7 +4,7 @@
 use serde::Serialize;
 use tokio::sync::broadcast;
 
-use crate::store::variants::VariantKey;
+use crate::store::variants::{Variant, VariantKey};
 
 /// How many events a slow subscriber may fall behind before it is told to resynchronise.
 const CAPACITY: usize = 1024;
@@ -64,6 +64,26 @@ impl Event {
             current_stage: stage.to_string(),
             page_count,
             plan_json,
+        }
+    }
+}
+
+impl Event {
+    /// The terminal event for a variant, from its row as it was stored: `last_generated` is
+    /// sent on `ready` only, `error_message` when the run did not succeed.
+    pub fn status_change(variant: &Variant) -> Event {
+        let ready = variant.status == "ready";
+        Event::StatusChange {
+            name: variant.name.clone(),
+            branch: variant.branch.clone(),
+            provider: variant.ai_provider.clone(),
+            model: variant.ai_model.clone(),
+            owner: variant.owner.clone(),
+            status: variant.status.clone(),
+            page_count: variant.page_count,
+            last_generated: variant.last_generated.clone().filter(|_| ready),
+            last_commit_sha: variant.last_commit_sha.clone(),
+            error_message: variant.error_message.clone().filter(|_| !ready),
         }
     }
 }

@@ -118,18 +118,7 @@ impl Pipeline {
         match marked {
             Ok(variant) => {
                 tracing::info!(pages = done.page_count, "generation ready");
-                self.events.publish(Event::StatusChange {
-                    name: key.name.clone(),
-                    branch: key.branch.clone(),
-                    provider: key.provider.clone(),
-                    model: key.model.clone(),
-                    owner: key.owner.clone(),
-                    status: "ready".into(),
-                    page_count: variant.page_count,
-                    last_generated: variant.last_generated,
-                    last_commit_sha: variant.last_commit_sha,
-                    error_message: None,
-                });
+                self.events.publish(Event::status_change(&variant));
                 self.changed(key);
             }
             Err(error) => {
@@ -146,18 +135,7 @@ impl Pipeline {
     async fn end(&self, key: &VariantKey, status: &str, message: &str) {
         match self.store.end_generation(key, status, message).await {
             Ok(variant) => {
-                self.events.publish(Event::StatusChange {
-                    name: key.name.clone(),
-                    branch: key.branch.clone(),
-                    provider: key.provider.clone(),
-                    model: key.model.clone(),
-                    owner: key.owner.clone(),
-                    status: status.into(),
-                    page_count: variant.page_count,
-                    last_generated: None,
-                    last_commit_sha: variant.last_commit_sha,
-                    error_message: Some(message.into()),
-                });
+                self.events.publish(Event::status_change(&variant));
                 self.changed(key);
             }
             // It finished or was deleted meanwhile: nothing to end.

@@ -133,6 +133,20 @@ pub(super) fn key_from(row: &SqliteRow) -> Result<VariantKey, sqlx::Error> {
     })
 }
 
+/// Binds a variant's key, in the order of the `name = ? AND branch = ? AND ai_provider = ?
+/// AND ai_model = ? AND owner = ?` condition that ends each by-key query.
+fn bind_key<'q>(
+    query: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>,
+    key: &'q VariantKey,
+) -> sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments> {
+    query
+        .bind(&key.name)
+        .bind(&key.branch)
+        .bind(&key.provider)
+        .bind(&key.model)
+        .bind(&key.owner)
+}
+
 /// The SQL condition for a visibility, with its bind values.
 fn visible(visibility: Visibility<'_>) -> (&'static str, Vec<&str>) {
     match visibility {
@@ -230,15 +244,13 @@ impl Store {
 
     /// One variant by its full key.
     pub async fn variant(&self, key: &VariantKey) -> Result<Variant, DbError> {
-        let row = sqlx::query(composed(format!(
-            "SELECT {COLUMNS} FROM variants v WHERE v.name = ? AND v.branch = ? \
+        let row = bind_key(
+            sqlx::query(composed(format!(
+                "SELECT {COLUMNS} FROM variants v WHERE v.name = ? AND v.branch = ? \
              AND v.ai_provider = ? AND v.ai_model = ? AND v.owner = ?"
-        )))
-        .bind(&key.name)
-        .bind(&key.branch)
-        .bind(&key.provider)
-        .bind(&key.model)
-        .bind(&key.owner)
+            ))),
+            key,
+        )
         .fetch_one(self.pool())
         .await?;
         Ok(variant_from(&row)?)
@@ -247,19 +259,14 @@ impl Store {
     /// Creates a variant, or resets an existing one to the given status and source.
     pub async fn put_variant(&self, new: &NewVariant) -> Result<Variant, DbError> {
         let key = &new.key;
-        let row = sqlx::query(composed(format!(
+        let row = bind_key(sqlx::query(composed(format!(
             "INSERT INTO variants (name, branch, ai_provider, ai_model, owner, repo_url, status) \
              VALUES (?, ?, ?, ?, ?, ?, ?) \
              ON CONFLICT (name, branch, ai_provider, ai_model, owner) DO UPDATE SET \
                repo_url = excluded.repo_url, status = excluded.status, \
                error_message = NULL, updated_at = datetime('now') \
              RETURNING {RETURNED}"
-        )))
-        .bind(&key.name)
-        .bind(&key.branch)
-        .bind(&key.provider)
-        .bind(&key.model)
-        .bind(&key.owner)
+        ))), key)
         .bind(&new.repo_url)
         .bind(&new.status)
         .fetch_one(self.pool())
@@ -276,22 +283,20 @@ impl Store {
         plan_json: &str,
         stage: Option<&str>,
     ) -> Result<Variant, DbError> {
-        let row = sqlx::query(composed(format!(
-            "UPDATE variants SET status = 'ready', current_stage = ?, last_commit_sha = ?, \
+        let row = bind_key(
+            sqlx::query(composed(format!(
+                "UPDATE variants SET status = 'ready', current_stage = ?, last_commit_sha = ?, \
                page_count = ?, plan_json = ?, error_message = NULL, \
                last_generated = datetime('now'), updated_at = datetime('now') \
              WHERE name = ? AND branch = ? AND ai_provider = ? AND ai_model = ? AND owner = ? \
              RETURNING {RETURNED}"
-        )))
-        .bind(stage)
-        .bind(commit_sha)
-        .bind(page_count)
-        .bind(plan_json)
-        .bind(&key.name)
-        .bind(&key.branch)
-        .bind(&key.provider)
-        .bind(&key.model)
-        .bind(&key.owner)
+            )))
+            .bind(stage)
+            .bind(commit_sha)
+            .bind(page_count)
+            .bind(plan_json),
+            key,
+        )
         .fetch_one(self.pool())
         .await?;
         Ok(variant_from(&row)?)
@@ -304,17 +309,12 @@ impl Store {
         stage: &str,
         page_count: i64,
     ) -> Result<(), DbError> {
-        sqlx::query(
+        bind_key(sqlx::query(
             "UPDATE variants SET current_stage = ?, page_count = ?, updated_at = datetime('now') \
              WHERE name = ? AND branch = ? AND ai_provider = ? AND ai_model = ? AND owner = ?",
         )
         .bind(stage)
-        .bind(page_count)
-        .bind(&key.name)
-        .bind(&key.branch)
-        .bind(&key.provider)
-        .bind(&key.model)
-        .bind(&key.owner)
+        .bind(page_count), key)
         .execute(self.pool())
         .await?;
         Ok(())
@@ -328,20 +328,18 @@ impl Store {
         status: &str,
         message: &str,
     ) -> Result<Variant, DbError> {
-        let row = sqlx::query(composed(format!(
-            "UPDATE variants SET status = ?, error_message = ?, current_stage = NULL, \
+        let row = bind_key(
+            sqlx::query(composed(format!(
+                "UPDATE variants SET status = ?, error_message = ?, current_stage = NULL, \
                updated_at = datetime('now') \
              WHERE name = ? AND branch = ? AND ai_provider = ? AND ai_model = ? AND owner = ? \
                AND status = 'generating' \
              RETURNING {RETURNED}"
-        )))
-        .bind(status)
-        .bind(message)
-        .bind(&key.name)
-        .bind(&key.branch)
-        .bind(&key.provider)
-        .bind(&key.model)
-        .bind(&key.owner)
+            )))
+            .bind(status)
+            .bind(message),
+            key,
+        )
         .fetch_one(self.pool())
         .await?;
         Ok(variant_from(&row)?)
@@ -362,30 +360,26 @@ impl Store {
     /// Deletes one variant unless it is generating (`Conflict`).
     pub async fn delete_variant(&self, key: &VariantKey) -> Result<(), DbError> {
         let mut tx = self.pool().begin().await?;
-        let status: String = sqlx::query(
-            "SELECT status FROM variants WHERE name = ? AND branch = ? AND ai_provider = ? \
+        let status: String = bind_key(
+            sqlx::query(
+                "SELECT status FROM variants WHERE name = ? AND branch = ? AND ai_provider = ? \
              AND ai_model = ? AND owner = ?",
+            ),
+            key,
         )
-        .bind(&key.name)
-        .bind(&key.branch)
-        .bind(&key.provider)
-        .bind(&key.model)
-        .bind(&key.owner)
         .fetch_one(&mut *tx)
         .await?
         .try_get("status")?;
         if status == "generating" {
             return Err(DbError::Conflict);
         }
-        sqlx::query(
-            "DELETE FROM variants WHERE name = ? AND branch = ? AND ai_provider = ? \
+        bind_key(
+            sqlx::query(
+                "DELETE FROM variants WHERE name = ? AND branch = ? AND ai_provider = ? \
              AND ai_model = ? AND owner = ?",
+            ),
+            key,
         )
-        .bind(&key.name)
-        .bind(&key.branch)
-        .bind(&key.provider)
-        .bind(&key.model)
-        .bind(&key.owner)
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
