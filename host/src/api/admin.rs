@@ -1,7 +1,5 @@
 //! `/api/admin/*`: users (create, list, delete, rotate a key) and project sharing.
 
-use std::collections::HashMap;
-
 use warp::Filter;
 use warp::Reply;
 use warp::reply::Response;
@@ -10,12 +8,10 @@ use super::auth::{new_key_response, no_store, rotated};
 use super::body::{self, optional_string, required_string};
 use super::error::respond;
 use super::names::{check_project_name, check_username};
-use super::principal::{authenticated, require_admin};
-use super::{ApiError, AppState, with_state};
+use super::principal::{caller, require_admin};
+use super::{ApiError, AppState, Query};
 use crate::auth::{ADMIN_USERNAME, Principal, Role};
 use crate::store::DbError;
-
-type Query = HashMap<String, String>;
 
 /// Every `/api/admin` route.
 pub fn routes(
@@ -26,30 +22,25 @@ pub fn routes(
     let rotate = warp::path!("api" / "admin" / "users" / String / "rotate-key");
     let access = warp::path!("api" / "admin" / "projects" / String / "access");
     let revoke = warp::path!("api" / "admin" / "projects" / String / "access" / String);
-    let admin = move || authenticated(state.clone()).and(with_state(state.clone()));
 
     let create = users
         .and(warp::post())
-        .and(admin())
+        .and(caller(state.clone()))
         .and(body::json_object())
         .then(|who: Principal, state: AppState, body| async move {
             respond(create_user(who, state, body).await)
         });
-    let list =
-        users
-            .and(warp::get())
-            .and(admin())
-            .then(|who: Principal, state: AppState| async move {
-                respond(list_users(who, state).await)
-            });
-    let delete = user.and(warp::delete()).and(admin()).then(
+    let list = users.and(warp::get()).and(caller(state.clone())).then(
+        |who: Principal, state: AppState| async move { respond(list_users(who, state).await) },
+    );
+    let delete = user.and(warp::delete()).and(caller(state.clone())).then(
         |username: String, who: Principal, state: AppState| async move {
             respond(delete_user(who, state, username).await)
         },
     );
     let rotate = rotate
         .and(warp::post())
-        .and(admin())
+        .and(caller(state.clone()))
         .and(body::json_object())
         .then(
             |username: String, who: Principal, state: AppState, body| async move {
@@ -58,7 +49,7 @@ pub fn routes(
         );
     let grant = access
         .and(warp::post())
-        .and(admin())
+        .and(caller(state.clone()))
         .and(body::json_object())
         .then(
             |name: String, who: Principal, state: AppState, body| async move {
@@ -67,7 +58,7 @@ pub fn routes(
         );
     let list_access = access
         .and(warp::get())
-        .and(admin())
+        .and(caller(state.clone()))
         .and(warp::query::<Query>())
         .then(
             |name: String, who: Principal, state: AppState, query: Query| async move {
@@ -76,7 +67,7 @@ pub fn routes(
         );
     let revoke = revoke
         .and(warp::delete())
-        .and(admin())
+        .and(caller(state.clone()))
         .and(warp::query::<Query>())
         .then(|name: String, username: String, who: Principal, state: AppState, query: Query| async move {
             respond(revoke_access(who, state, name, username, query).await)

@@ -2,7 +2,6 @@
 //! serves one variant; `/docs/{project}/{path}` the caller's most recent ready one. A path
 //! that leaves the site (`..`, encoded separators, symlinks pointing out) is a 403.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use warp::Filter;
@@ -14,10 +13,8 @@ use warp::reply::Response;
 use super::error::respond;
 use super::principal::authenticated_or_login;
 use super::resolve;
-use super::{ApiError, AppState, with_state};
+use super::{ApiError, AppState, Query, with_state};
 use crate::auth::Principal;
-
-type Query = HashMap<String, String>;
 
 /// `GET /docs/...`.
 pub fn routes(

@@ -1,6 +1,5 @@
 //! Downloads: a ready variant's site as a `.tar.gz`.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use warp::Filter;
@@ -10,22 +9,19 @@ use warp::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use warp::reply::Response;
 
 use super::error::respond;
-use super::principal::authenticated;
+use super::principal::caller;
 use super::resolve;
-use super::{ApiError, AppState, with_state};
+use super::{ApiError, AppState, Query};
 use crate::auth::Principal;
 use crate::store::variants::Variant;
-
-type Query = HashMap<String, String>;
 
 /// Both download routes.
 pub fn routes(
     state: AppState,
 ) -> impl Filter<Extract = (Response,), Error = warp::Rejection> + Clone {
-    let caller = move || authenticated(state.clone()).and(with_state(state.clone()));
     let variant = warp::path!("api" / "projects" / String / String / String / String / "download")
         .and(warp::get())
-        .and(caller())
+        .and(caller(state.clone()))
         .and(warp::query::<Query>())
         .then(
             |name: String,
@@ -61,7 +57,7 @@ pub fn routes(
         );
     let latest = warp::path!("api" / "projects" / String / "download")
         .and(warp::get())
-        .and(caller())
+        .and(caller(state.clone()))
         .then(|name: String, who: Principal, state: AppState| async move {
             respond(
                 async {

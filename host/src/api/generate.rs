@@ -1,6 +1,5 @@
 //! `POST /api/generate` and the abort routes.
 
-use std::collections::HashMap;
 use std::time::Duration;
 
 use warp::Filter;
@@ -11,24 +10,21 @@ use warp::reply::Response;
 use super::body::{MAX_JSON_BODY, capped_bytes};
 use super::error::respond;
 use super::names::check_project_name;
-use super::principal::{authenticated, require_write};
-use super::{ApiError, AppState, with_state};
+use super::principal::{caller, require_write};
+use super::{ApiError, AppState, Query};
 use crate::auth::Principal;
 use crate::pipeline::jobs::JobError;
 use crate::pipeline::request::{self, Source};
 use crate::pipeline::run::JobSpec;
 use crate::store::variants::VariantKey;
 
-type Query = HashMap<String, String>;
-
 /// The generation routes.
 pub fn routes(
     state: AppState,
 ) -> impl Filter<Extract = (Response,), Error = warp::Rejection> + Clone {
-    let caller = move || authenticated(state.clone()).and(with_state(state.clone()));
     let generate = warp::path!("api" / "generate")
         .and(warp::post())
-        .and(caller())
+        .and(caller(state.clone()))
         .and(capped_bytes(MAX_JSON_BODY))
         .then(
             |who: Principal, state: AppState, body: bytes::Bytes| async move {
@@ -37,14 +33,14 @@ pub fn routes(
         );
     let abort_named = warp::path!("api" / "projects" / String / "abort")
         .and(warp::post())
-        .and(caller())
+        .and(caller(state.clone()))
         .then(|name: String, who: Principal, state: AppState| async move {
             respond(abort_named(&state, &who, &name).await)
         });
     let abort_variant =
         warp::path!("api" / "projects" / String / String / String / String / "abort")
             .and(warp::post())
-            .and(caller())
+            .and(caller(state.clone()))
             .and(warp::query::<Query>())
             .then(
                 |name: String,
@@ -87,21 +83,16 @@ async fn generate(state: &AppState, who: &Principal, body: &[u8]) -> Result<Resp
         .ai_provider
         .clone()
         .unwrap_or_else(|| state.config.ai_provider.clone());
-    let Some(provider) = state.plugins.provider(&provider_name) else {
+    if state.plugins.provider(&provider_name).is_none() {
         return Err(ApiError::bad_request(format!(
             "Invalid AI provider: '{provider_name}'. Must be one of: {}",
             state.plugins.provider_names().join(", ")
         )));
-    };
+    }
     let model = request
         .ai_model
         .clone()
-        .or_else(|| {
-            (!state.config.ai_model.is_empty() && provider_name == state.config.ai_provider)
-                .then(|| state.config.ai_model.clone())
-        })
-        .or_else(|| provider.description().default_model.clone())
-        .unwrap_or_default();
+        .unwrap_or_else(|| state.default_model_for(&provider_name));
     if model.trim().is_empty() {
         return Err(ApiError::bad_request("AI model must be specified."));
     }

@@ -15,6 +15,7 @@ mod principal;
 pub mod projects;
 mod resolve;
 
+use std::collections::HashMap;
 use std::convert::Infallible;
 use std::sync::Arc;
 
@@ -28,6 +29,9 @@ use crate::plugins::PluginRegistry;
 use crate::store::Store;
 
 pub use error::ApiError;
+
+/// A route's query parameters (`?owner=` and the like).
+type Query = HashMap<String, String>;
 
 /// What handlers share.
 #[derive(Clone)]
@@ -50,11 +54,18 @@ impl AppState {
     /// The model used when a request names none: the configured one, else the default
     /// provider's own default.
     pub fn default_model(&self) -> String {
-        if !self.config.ai_model.is_empty() {
+        self.default_model_for(&self.config.ai_provider)
+    }
+
+    /// The model used with `provider` when a request names none: the configured model if
+    /// `provider` is the default provider (that model belongs to it), else the provider's own
+    /// default.
+    pub fn default_model_for(&self, provider: &str) -> String {
+        if provider == self.config.ai_provider && !self.config.ai_model.is_empty() {
             return self.config.ai_model.clone();
         }
         self.plugins
-            .provider(&self.config.ai_provider)
+            .provider(provider)
             .and_then(|p| p.description().default_model.clone())
             .unwrap_or_default()
     }

@@ -20,6 +20,13 @@ pub fn authenticated(
     })
 }
 
+/// The authenticated caller and the shared state, as most handlers take them.
+pub fn caller(
+    state: AppState,
+) -> impl Filter<Extract = (Principal, AppState), Error = warp::Rejection> + Clone {
+    authenticated(state.clone()).and(with_state(state))
+}
+
 /// Like [`authenticated`], but a browser (a client that accepts HTML) that is not logged in
 /// is sent to `/login` instead.
 pub fn authenticated_or_login(

@@ -1,7 +1,7 @@
 //! Project and variant routes: the listing (`/api/status`, `/api/projects`), one project's
 //! variants, one variant, and deletion with the owner rules.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 use warp::Filter;
@@ -10,14 +10,12 @@ use warp::reply::Response;
 
 use super::error::respond;
 use super::names::check_project_name;
-use super::principal::{authenticated, require_write};
+use super::principal::{caller, require_write};
 use super::resolve::{self, visibility};
-use super::{ApiError, AppState, with_state};
+use super::{ApiError, AppState, Query};
 use crate::auth::Principal;
 use crate::store::variants::VariantKey;
 use crate::store::{DbError, Store};
-
-type Query = HashMap<String, String>;
 
 /// The body of `/api/status`, `/api/projects` and the WebSocket's `sync`.
 #[derive(Debug, Serialize)]
@@ -51,12 +49,11 @@ pub async fn projects_for(
 pub fn routes(
     state: AppState,
 ) -> impl Filter<Extract = (Response,), Error = warp::Rejection> + Clone {
-    let caller = move || authenticated(state.clone()).and(with_state(state.clone()));
     let listing = warp::path!("api" / "status")
         .or(warp::path!("api" / "projects"))
         .unify()
         .and(warp::get())
-        .and(caller())
+        .and(caller(state.clone()))
         .then(|who: Principal, state: AppState| async move {
             respond(
                 projects_for(&state.store, &who)
@@ -67,13 +64,13 @@ pub fn routes(
         });
     let project = warp::path!("api" / "projects" / String)
         .and(warp::get())
-        .and(caller())
+        .and(caller(state.clone()))
         .then(|name: String, who: Principal, state: AppState| async move {
             respond(project_variants(&state, &who, &name).await)
         });
     let variant = warp::path!("api" / "projects" / String / String / String / String)
         .and(warp::get())
-        .and(caller())
+        .and(caller(state.clone()))
         .and(warp::query::<Query>())
         .then(
             |name: String,
@@ -97,7 +94,7 @@ pub fn routes(
         );
     let delete_variant = warp::path!("api" / "projects" / String / String / String / String)
         .and(warp::delete())
-        .and(caller())
+        .and(caller(state.clone()))
         .and(warp::query::<Query>())
         .then(
             |name: String,
@@ -112,7 +109,7 @@ pub fn routes(
         );
     let delete_project = warp::path!("api" / "projects" / String)
         .and(warp::delete())
-        .and(caller())
+        .and(caller(state.clone()))
         .and(warp::query::<Query>())
         .then(
             |name: String, who: Principal, state: AppState, query: Query| async move {
