@@ -11,3 +11,5 @@ pub mod pipeline;
 pub mod plugins;
 pub mod server;
 pub mod store;
+#[doc(hidden)]
+pub mod testing;

@@ -1,7 +1,7 @@
 //! A fake `claude` CLI for generation tests: answers each kind of prompt from a file the test
 //! controls, logs every AI call, and can be made slow.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::FakeBin;
 
@@ -130,39 +130,6 @@ impl SampleRepo {
 
     /// Writes `files` and commits them; returns the commit id.
     pub fn commit(&self, files: &[(&str, &str)], message: &str) -> String {
-        let root: PathBuf = self.path().to_path_buf();
-        let repo = git2::Repository::open(&root)
-            .or_else(|_| {
-                let mut options = git2::RepositoryInitOptions::new();
-                options.initial_head("main");
-                git2::Repository::init_opts(&root, &options)
-            })
-            .expect("repository");
-        for (path, text) in files {
-            let full = root.join(path);
-            std::fs::create_dir_all(full.parent().expect("parent")).expect("mkdir");
-            std::fs::write(full, text).expect("write");
-        }
-        let mut index = repo.index().expect("index");
-        index
-            .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
-            .expect("add");
-        index.write().expect("index write");
-        let tree = repo
-            .find_tree(index.write_tree().expect("tree"))
-            .expect("tree");
-        let signature = git2::Signature::now("Test", "test@example.com").expect("signature");
-        let parent = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
-        let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
-        repo.commit(
-            Some("HEAD"),
-            &signature,
-            &signature,
-            message,
-            &tree,
-            &parents,
-        )
-        .expect("commit")
-        .to_string()
+        docsfy::testing::commit_files(self.path(), files, message)
     }
 }

@@ -24,7 +24,7 @@ async fn main() -> anyhow::Result<()> {
     let fake = tempfile::tempdir()?;
     write_fake_claude(fake.path())?;
     let repo = tempfile::tempdir()?;
-    make_repo(repo.path())?;
+    docsfy::testing::commit_files(repo.path(), &[("README.md", "# Bench\n")], "initial");
     let data = tempfile::tempdir()?;
     let mut config = Config {
         data_dir: data.path().to_path_buf(),
@@ -125,19 +125,5 @@ esac
     let path = dir.join("claude");
     std::fs::write(&path, script)?;
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))?;
-    Ok(())
-}
-
-fn make_repo(dir: &Path) -> anyhow::Result<()> {
-    let mut options = git2::RepositoryInitOptions::new();
-    options.initial_head("main");
-    let repo = git2::Repository::init_opts(dir, &options)?;
-    std::fs::write(dir.join("README.md"), "# Bench\n")?;
-    let mut index = repo.index()?;
-    index.add_path(Path::new("README.md"))?;
-    index.write()?;
-    let tree = repo.find_tree(index.write_tree()?)?;
-    let signature = git2::Signature::now("Bench", "bench@example.com")?;
-    repo.commit(Some("HEAD"), &signature, &signature, "initial", &tree, &[])?;
     Ok(())
 }

@@ -175,49 +175,9 @@ pub fn changes(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use git2::Signature;
 
-    /// A repository with `main` holding `files`, returning its directory and head commit.
-    pub(crate) fn commit(
-        repo_dir: &Path,
-        branch: &str,
-        files: &[(&str, &str)],
-        message: &str,
-    ) -> String {
-        let repo = Repository::open(repo_dir)
-            .or_else(|_| {
-                let mut options = git2::RepositoryInitOptions::new();
-                options.initial_head(branch);
-                Repository::init_opts(repo_dir, &options)
-            })
-            .expect("repository");
-        for (path, text) in files {
-            let full = repo_dir.join(path);
-            std::fs::create_dir_all(full.parent().expect("parent")).expect("mkdir");
-            std::fs::write(full, text).expect("write");
-        }
-        let mut index = repo.index().expect("index");
-        index
-            .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
-            .expect("add");
-        index.write().expect("write index");
-        let tree = repo
-            .find_tree(index.write_tree().expect("tree"))
-            .expect("find tree");
-        let signature = Signature::now("Test", "test@example.com").expect("signature");
-        let parent = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
-        let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
-        let id = repo
-            .commit(
-                Some("HEAD"),
-                &signature,
-                &signature,
-                message,
-                &tree,
-                &parents,
-            )
-            .expect("commit");
-        id.to_string()
+    fn commit(repo_dir: &Path, files: &[(&str, &str)], message: &str) -> String {
+        crate::testing::commit_files(repo_dir, files, message)
     }
 
     #[test]
@@ -225,11 +185,10 @@ mod tests {
         let source = tempfile::tempdir().expect("source");
         let first = commit(
             source.path(),
-            "main",
             &[("README.md", "# Acme"), ("src/lib.rs", "fn a() {}")],
             "one",
         );
-        let second = commit(source.path(), "main", &[("src/lib.rs", "fn b() {}")], "two");
+        let second = commit(source.path(), &[("src/lib.rs", "fn b() {}")], "two");
         let work = tempfile::tempdir().expect("work");
         let dest = work.path().join("checkout");
         let head = clone_local(source.path(), "main", &dest).expect("clone");
@@ -263,7 +222,7 @@ mod tests {
     #[test]
     fn a_missing_branch_or_repository_is_named() {
         let source = tempfile::tempdir().expect("source");
-        commit(source.path(), "main", &[("a.txt", "a")], "one");
+        commit(source.path(), &[("a.txt", "a")], "one");
         let work = tempfile::tempdir().expect("work");
         let error =
             clone_local(source.path(), "develop", &work.path().join("x")).expect_err("no branch");
@@ -280,7 +239,7 @@ mod tests {
     #[test]
     fn an_unknown_old_commit_means_no_diff() {
         let source = tempfile::tempdir().expect("source");
-        let head = commit(source.path(), "main", &[("a.txt", "a")], "one");
+        let head = commit(source.path(), &[("a.txt", "a")], "one");
         let absent = "0123456789012345678901234567890123456789";
         assert_eq!(
             changes(source.path(), absent, &head, 100).expect("ok"),
@@ -291,9 +250,9 @@ mod tests {
     #[test]
     fn long_patches_are_cut() {
         let source = tempfile::tempdir().expect("source");
-        let first = commit(source.path(), "main", &[("a.txt", "a")], "one");
+        let first = commit(source.path(), &[("a.txt", "a")], "one");
         let big = "line\n".repeat(10_000);
-        let second = commit(source.path(), "main", &[("a.txt", big.as_str())], "two");
+        let second = commit(source.path(), &[("a.txt", big.as_str())], "two");
         let changed = changes(source.path(), &first, &second, 1000)
             .expect("diff")
             .expect("present");
