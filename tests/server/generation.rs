@@ -47,10 +47,13 @@ async fn generate(
 
 /// Polls the variant until it leaves `generating`.
 async fn finished(server: &RunningServer, repo: &SampleRepo) -> Value {
+    finished_at(server, &variant_path(repo)).await
+}
+
+/// Polls the variant at `path` until it leaves `generating`.
+async fn finished_at(server: &RunningServer, path: &str) -> Value {
     for _ in 0..600 {
-        let variant = get(server, &variant_path(repo), As::Bearer(ADMIN_KEY))
-            .await
-            .json();
+        let variant = get(server, path, As::Bearer(ADMIN_KEY)).await.json();
         if variant["status"] != "generating" {
             return variant;
         }
@@ -265,15 +268,7 @@ async fn aborting_stops_the_cli_and_keeps_the_previous_site() {
 
     fake.slow(true);
     generate(&server, &repo, json!({"force": true})).await;
-    let mut pid = None;
-    for _ in 0..200 {
-        pid = fake.slow_pid();
-        if pid.is_some() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let pid = pid.expect("the slow call started");
+    let pid = fake.wait_for_slow_call().await;
     let conflict = generate(&server, &repo, json!({"force": true})).await;
     assert_eq!(conflict.status, 409, "already generating");
     assert_eq!(
@@ -338,12 +333,7 @@ async fn a_crash_mid_generation_leaves_an_error_and_the_old_site() {
     finished(&server, &repo).await;
     fake.slow(true);
     generate(&server, &repo, json!({"force": true})).await;
-    for _ in 0..200 {
-        if fake.slow_pid().is_some() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    fake.wait_for_slow_call().await;
     fake.slow(false);
     let server = server.crash_and_restart();
     let variant = get(&server, &variant_path(&repo), As::Bearer(ADMIN_KEY))
@@ -376,19 +366,8 @@ async fn another_model_is_a_separate_variant() {
             .status,
         202
     );
-    for _ in 0..600 {
-        let other = get(
-            &server,
-            &format!("/api/projects/{}/main/claude/sonnet", repo.project()),
-            As::Bearer(ADMIN_KEY),
-        )
-        .await
-        .json();
-        if other["status"] == "ready" {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let sonnet = format!("/api/projects/{}/main/claude/sonnet", repo.project());
+    assert_eq!(finished_at(&server, &sonnet).await["status"], "ready");
     let project = get(
         &server,
         &format!("/api/projects/{}", repo.project()),

@@ -77,9 +77,15 @@ esac"##,
         }
     }
 
-    /// The pid of the hanging call, once it started.
-    pub fn slow_pid(&self) -> Option<i32> {
-        self.bin.read("slow.pid").trim().parse().ok()
+    /// Waits for a call made slow by [`FakeClaude::slow`] to start; returns its pid.
+    pub async fn wait_for_slow_call(&self) -> i32 {
+        for _ in 0..200 {
+            if let Ok(pid) = self.bin.read("slow.pid").trim().parse() {
+                return pid;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("the slow call never started");
     }
 
     /// A PATH with the fake first.
