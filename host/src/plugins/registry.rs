@@ -266,7 +266,12 @@ impl Loader<'_> {
                     .instantiate_pre(&component)
                     .and_then(ProviderPre::new)
                     .map_err(|e| mismatch(PluginKind::Provider, e))?;
-                let info = self.describe_provider(&pre, &identity).await?;
+                let info = self
+                    .describe(&identity, async |store| {
+                        let instance = pre.instantiate_async(&mut *store).await?;
+                        instance.call_describe(&mut *store).await
+                    })
+                    .await?;
                 let handle = ProviderHandle::new(core(info), pre);
                 self.registry.providers.insert(name, handle);
             }
@@ -277,7 +282,12 @@ impl Loader<'_> {
                     .instantiate_pre(&component)
                     .and_then(RendererPre::new)
                     .map_err(|e| mismatch(PluginKind::Renderer, e))?;
-                let info = self.describe_renderer(&pre, &identity).await?;
+                let info = self
+                    .describe(&identity, async |store| {
+                        let instance = pre.instantiate_async(&mut *store).await?;
+                        instance.call_describe(&mut *store).await
+                    })
+                    .await?;
                 let handle = RendererHandle::new(core(info), pre);
                 self.registry.renderers.insert(name, handle);
             }
@@ -286,36 +296,20 @@ impl Loader<'_> {
         Ok(())
     }
 
-    async fn describe_provider(
+    /// Instantiates a freshly loaded plugin and asks who it is, within a time limit and
+    /// with programs refused; `instantiate_and_describe` is the world-specific part.
+    async fn describe(
         &self,
-        pre: &ProviderPre<SandboxState>,
         identity: &Arc<PluginIdentity>,
+        instantiate_and_describe: impl AsyncFnOnce(
+            &mut wasmtime::Store<SandboxState>,
+        )
+            -> wasmtime::Result<super::bindings::PluginInfo>,
     ) -> Result<super::bindings::PluginInfo, String> {
         let (mut store, limit) = self.store(identity);
-        let described = tokio::time::timeout(limit, async {
-            let instance = pre.instantiate_async(&mut store).await?;
-            instance.call_describe(&mut store).await
-        })
-        .await
-        .map_err(|_| format!("describe did not answer within {} s", limit.as_secs()))?;
-        let info = described
-            .map_err(|e| format!("describe failed: {}", store.data().explain_failure(&e)))?;
-        check_identity(&identity.manifest, &info)?;
-        Ok(info)
-    }
-
-    async fn describe_renderer(
-        &self,
-        pre: &RendererPre<SandboxState>,
-        identity: &Arc<PluginIdentity>,
-    ) -> Result<super::bindings::PluginInfo, String> {
-        let (mut store, limit) = self.store(identity);
-        let described = tokio::time::timeout(limit, async {
-            let instance = pre.instantiate_async(&mut store).await?;
-            instance.call_describe(&mut store).await
-        })
-        .await
-        .map_err(|_| format!("describe did not answer within {} s", limit.as_secs()))?;
+        let described = tokio::time::timeout(limit, instantiate_and_describe(&mut store))
+            .await
+            .map_err(|_| format!("describe did not answer within {} s", limit.as_secs()))?;
         let info = described
             .map_err(|e| format!("describe failed: {}", store.data().explain_failure(&e)))?;
         check_identity(&identity.manifest, &info)?;
