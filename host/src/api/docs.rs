@@ -56,13 +56,14 @@ async fn serve(
     if let [branch, provider, model, file @ ..] = rest {
         match resolve::variant(&state.store, who, [project, branch, provider, model], owner).await {
             Ok(variant) => {
-                if variant.status != "ready" && !state.artifacts.site_dir(&variant.key()).is_dir() {
+                let site = state.artifacts.site_dir(&variant.key());
+                if variant.status != "ready" && !site.is_dir() {
                     return Err(ApiError::not_found(format!(
                         "Documentation for '{}' is not ready",
                         variant.key().path()
                     )));
                 }
-                return file_response(&state.artifacts.site_dir(&variant.key()), file).await;
+                return file_response(&site, file).await;
             }
             Err(error) if error.status == StatusCode::NOT_FOUND => {}
             Err(error) => return Err(error),

@@ -63,16 +63,11 @@ impl PluginCore {
     }
 
     /// Runs `call` on a fresh store within the call's wall-clock limit, and settles it.
-    pub async fn run_call<T, F>(&self, context: CallContext, call: F) -> Result<T, PluginError>
-    where
-        F: for<'s> FnOnce(
-            &'s mut Store<SandboxState>,
-        ) -> std::pin::Pin<
-            Box<
-                dyn std::future::Future<Output = wasmtime::Result<Result<T, WitError>>> + Send + 's,
-            >,
-        >,
-    {
+    pub async fn run_call<T>(
+        &self,
+        context: CallContext,
+        call: impl AsyncFnOnce(&mut Store<SandboxState>) -> wasmtime::Result<Result<T, WitError>>,
+    ) -> Result<T, PluginError> {
         let limit = context.time_limit(self.identity.call_deadline);
         let mut store = self.new_store(context);
         // Dropping the call at the limit unwinds the plugin and ends any program it runs.

@@ -35,14 +35,10 @@ impl ProviderHandle {
 
     /// Checks that the provider can serve `model` now (for example, that its CLI exists).
     pub async fn check(&self, model: &str, call: CallContext) -> Result<(), PluginError> {
-        let pre = self.pre.clone();
-        let model = model.to_string();
         self.core
-            .run_call(call, move |store| {
-                Box::pin(async move {
-                    let instance = pre.instantiate_async(&mut *store).await?;
-                    instance.call_check(&mut *store, &model).await
-                })
+            .run_call(call, async |store| {
+                let instance = self.pre.instantiate_async(&mut *store).await?;
+                instance.call_check(&mut *store, model).await
             })
             .await
     }
@@ -54,14 +50,10 @@ impl ProviderHandle {
         request: &CompletionRequest,
         call: CallContext,
     ) -> Result<Completion, PluginError> {
-        let pre = self.pre.clone();
-        let request = request.clone();
         self.core
-            .run_call(call, move |store| {
-                Box::pin(async move {
-                    let instance = pre.instantiate_async(&mut *store).await?;
-                    instance.call_complete(&mut *store, &request).await
-                })
+            .run_call(call, async |store| {
+                let instance = self.pre.instantiate_async(&mut *store).await?;
+                instance.call_complete(&mut *store, request).await
             })
             .await
     }

@@ -35,14 +35,10 @@ impl RendererHandle {
         site: &SiteInput,
         call: CallContext,
     ) -> Result<Vec<SiteFile>, PluginError> {
-        let pre = self.pre.clone();
-        let site = site.clone();
         self.core
-            .run_call(call, move |store| {
-                Box::pin(async move {
-                    let instance = pre.instantiate_async(&mut *store).await?;
-                    instance.call_render(&mut *store, &site).await
-                })
+            .run_call(call, async |store| {
+                let instance = self.pre.instantiate_async(&mut *store).await?;
+                instance.call_render(&mut *store, site).await
             })
             .await
     }
