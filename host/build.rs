@@ -124,13 +124,15 @@ fn ensure_wasm_target() {
     }
 }
 
-/// Asks cargo to rerun this script when anything under `path` changes, except build output.
+/// Asks cargo to rerun this script when a file under `path` changes, except build output.
 fn watch(path: &Path) {
     let Ok(entries) = std::fs::read_dir(path) else {
         println!("cargo::rerun-if-changed={}", path.display());
         return;
     };
-    println!("cargo::rerun-if-changed={}", path.display());
+    // Files only: cargo scans a watched directory recursively, build output included, which
+    // would rebuild the host on every run. A new file matters only once an existing one (a
+    // `mod` line, a Cargo.toml) names it.
     for entry in entries.flatten() {
         let path = entry.path();
         if path.file_name().is_some_and(|n| n == "target") {
