@@ -57,6 +57,47 @@ pub struct Config {
     pub max_concurrent_ai_calls: usize,
     /// Plugins: directories, limits and grants.
     pub plugins: PluginSettings,
+    /// The WebSocket `/api/ws`: heartbeat and per-connection queue.
+    pub websocket: WebSocketSettings,
+}
+
+/// How `/api/ws` keeps connections honest. The defaults are docsfy's (a ping every 30 s, 10 s
+/// for the pong); tests shorten them.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WebSocketSettings {
+    /// Milliseconds between two `ping` messages.
+    pub ping_interval_ms: u64,
+    /// Milliseconds a client has to answer a `ping`; two unanswered pings close the socket.
+    pub pong_timeout_ms: u64,
+    /// Messages queued for one client before it counts as behind and is sent a fresh `sync`
+    /// instead of the backlog.
+    pub queue_messages: usize,
+}
+
+impl Default for WebSocketSettings {
+    fn default() -> Self {
+        WebSocketSettings {
+            ping_interval_ms: 30_000,
+            pong_timeout_ms: 10_000,
+            queue_messages: 64,
+        }
+    }
+}
+
+impl WebSocketSettings {
+    fn validate(&self) -> Result<(), String> {
+        if self.pong_timeout_ms == 0 || self.pong_timeout_ms >= self.ping_interval_ms {
+            return Err(
+                "websocket.pong_timeout_ms must be at least 1 and less than websocket.ping_interval_ms"
+                    .into(),
+            );
+        }
+        if self.queue_messages < 4 {
+            return Err("websocket.queue_messages must be at least 4".into());
+        }
+        Ok(())
+    }
 }
 
 impl Default for Config {
@@ -74,6 +115,7 @@ impl Default for Config {
             max_concurrent_pages: 10,
             max_concurrent_ai_calls: 20,
             plugins: PluginSettings::default(),
+            websocket: WebSocketSettings::default(),
         }
     }
 }
@@ -140,6 +182,7 @@ impl Config {
             ));
         }
         self.plugins.validate().map_err(ConfigError::Invalid)?;
+        self.websocket.validate().map_err(ConfigError::Invalid)?;
         Ok(self)
     }
 
@@ -253,6 +296,15 @@ mod tests {
             jail.set_env("PORT", "not-a-port");
             let error = load_in(jail, None).expect_err("bad port");
             assert!(error.to_string().contains("port"), "{error}");
+            jail.set_env("PORT", "8000");
+            jail.set_env("DOCSFY_WEBSOCKET__PONG_TIMEOUT_MS", "30000");
+            let error = load_in(jail, None).expect_err("pong wait as long as the interval");
+            assert!(
+                error
+                    .to_string()
+                    .contains("less than websocket.ping_interval_ms"),
+                "{error}"
+            );
             Ok(())
         });
     }
