@@ -1,6 +1,9 @@
 //! The in-process bus on which the pipeline and the API announce changes; the WebSocket
 //! forwards them to the clients allowed to see them.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
+
 use serde::Serialize;
 use tokio::sync::broadcast;
 
@@ -42,8 +45,18 @@ pub enum Event {
         #[serde(skip_serializing_if = "Option::is_none")]
         error_message: Option<String>,
     },
-    /// Variants or grants of (name, owner) changed: listings must be refreshed.
+    /// Variants of (name, owner) appeared, were replaced or deleted: the listings of
+    /// everyone who can see them must be refreshed.
     Changed { name: String, owner: String },
+    /// `username` was granted or lost access to (name, owner).
+    AccessChanged {
+        name: String,
+        owner: String,
+        username: String,
+    },
+    /// `username`'s credentials changed (key rotated, logged out, account deleted): whoever
+    /// authenticated as them must show their credentials still hold.
+    AccountChanged { username: String },
 }
 
 impl Event {
@@ -88,28 +101,65 @@ impl Event {
     }
 }
 
+/// An event as its listeners receive it: shared, and turned into JSON at most once however
+/// many sockets forward it.
+#[derive(Debug)]
+pub struct Published {
+    /// What happened.
+    pub event: Event,
+    json: OnceLock<String>,
+}
+
+impl Published {
+    /// The event as the WebSocket sends it.
+    pub fn json(&self) -> &str {
+        self.json.get_or_init(|| {
+            serde_json::to_string(&self.event).unwrap_or_else(|error| {
+                // Strings and integers only: this cannot fail, but a socket must not panic.
+                tracing::error!("cannot serialise {:?}: {error}", self.event);
+                String::from("{}")
+            })
+        })
+    }
+}
+
 /// The bus. Cloning shares it.
 #[derive(Clone)]
 pub struct EventBus {
-    sender: broadcast::Sender<Event>,
+    sender: broadcast::Sender<Arc<Published>>,
+    published: Arc<AtomicU64>,
 }
 
 impl Default for EventBus {
     fn default() -> Self {
         EventBus {
             sender: broadcast::channel(CAPACITY).0,
+            published: Arc::default(),
         }
     }
 }
 
 impl EventBus {
-    /// Announces an event; nobody listening is fine.
+    /// Announces an event; nobody listening is fine. Publish after the change is stored, so
+    /// that whoever hears of it reads the new state.
     pub fn publish(&self, event: Event) {
-        let _ = self.sender.send(event);
+        // Counted before sending: a listener that hears the event also sees the new count,
+        // which is what lets snapshots built before it be told apart (see `published`).
+        self.published.fetch_add(1, Ordering::SeqCst);
+        let _ = self.sender.send(Arc::new(Published {
+            event,
+            json: OnceLock::new(),
+        }));
+    }
+
+    /// How many events were published so far. A snapshot of stored state taken when this
+    /// read `n` reflects every change announced by the first `n` events.
+    pub fn published(&self) -> u64 {
+        self.published.load(Ordering::SeqCst)
     }
 
     /// Listens from now on.
-    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Published>> {
         self.sender.subscribe()
     }
 }

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use anyhow::Context as _;
 use tracing_subscriber::EnvFilter;
 
+use crate::api::listing::Listings;
 use crate::api::{self, AppState};
 use crate::artifacts::Artifacts;
 use crate::auth::{Authenticator, keys};
@@ -78,11 +79,13 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
     let work_root = config.data_dir.join("work");
     // Checkouts of jobs that were running when the server stopped are of no further use.
     let _ = std::fs::remove_dir_all(&work_root);
+    let events = EventBus::default();
+    let listings = Arc::new(Listings::new(store.clone(), events.clone()));
     let pipeline = Arc::new(Pipeline {
         store: store.clone(),
         artifacts: artifacts.clone(),
         plugins: plugins.clone(),
-        events: EventBus::default(),
+        events,
         jobs: Jobs::default(),
         ai_calls: Arc::new(Semaphore::new(config.max_concurrent_ai_calls)),
         pages_per_job: config.max_concurrent_pages,
@@ -95,6 +98,7 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
         store,
         auth,
         pipeline,
+        listings,
     })
 }
 

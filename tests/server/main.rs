@@ -12,3 +12,4 @@ mod errors_and_first_start;
 mod generation;
 mod http_basics;
 mod project_routes;
+mod websocket;

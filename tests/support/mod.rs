@@ -110,3 +110,4 @@ pub fn process_gone_soon(pid: i32) -> bool {
 pub mod api;
 pub mod fake_ai;
 pub mod server;
+pub mod ws;

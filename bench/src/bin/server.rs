@@ -98,7 +98,7 @@ async fn main() -> anyhow::Result<()> {
     };
     for _ in 0..50 {
         let started = Instant::now();
-        let body = docsfy::api::projects::projects_for(&state.store, &admin).await?;
+        let body = docsfy::api::listing::projects_for(&state.store, &admin).await?;
         let json = serde_json::to_vec(&body)?;
         listing.push(started.elapsed());
         let count = serde_json::from_str::<Vec<serde_json::Value>>(body.projects.get())?.len();

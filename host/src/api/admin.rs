@@ -1,5 +1,7 @@
 //! `/api/admin/*`: users (create, list, delete, rotate a key) and project sharing.
 
+use std::collections::BTreeSet;
+
 use warp::Filter;
 use warp::Reply;
 use warp::reply::Response;
@@ -11,6 +13,7 @@ use super::names::{check_project_name, check_username};
 use super::principal::{caller, require_admin};
 use super::{ApiError, AppState, Query};
 use crate::auth::{ADMIN_USERNAME, Principal, Role};
+use crate::events::Event;
 use crate::store::DbError;
 
 /// Every `/api/admin` route.
@@ -145,9 +148,17 @@ async fn delete_user(
         Err(error) => return Err(error.into()),
     };
     state.auth.forget(&username);
+    let mut projects = BTreeSet::new();
     for key in deleted {
         state.artifacts.remove_variant(&key).await;
+        projects.insert((key.name, key.owner));
     }
+    for (name, owner) in projects {
+        state.announce(Event::Changed { name, owner });
+    }
+    state.announce(Event::AccountChanged {
+        username: username.clone(),
+    });
     Ok(warp::reply::json(&serde_json::json!({ "deleted": username })).into_response())
 }
 
@@ -186,6 +197,11 @@ async fn grant_access(
         )));
     }
     state.store.grant_access(&name, &owner, &username).await?;
+    state.announce(Event::AccessChanged {
+        name: name.clone(),
+        owner: owner.clone(),
+        username: username.clone(),
+    });
     let body = serde_json::json!({ "granted": name, "username": username, "owner": owner });
     Ok(warp::reply::json(&body).into_response())
 }
@@ -215,6 +231,11 @@ async fn revoke_access(
     check_project_name(&name)?;
     let owner = required_owner(&query)?;
     state.store.revoke_access(&name, owner, &username).await?;
+    state.announce(Event::AccessChanged {
+        name: name.clone(),
+        owner: owner.to_string(),
+        username: username.clone(),
+    });
     let body = serde_json::json!({ "revoked": name, "username": username, "owner": owner });
     Ok(warp::reply::json(&body).into_response())
 }

@@ -12,6 +12,7 @@ use super::error::respond;
 use super::principal::{authenticated, session_cookie};
 use super::{ApiError, AppState, with_state};
 use crate::auth::{LoginError, Principal, RotateError, SESSION_COOKIE, SESSION_LIFETIME_SECS};
+use crate::events::Event;
 
 /// The body of login and `me`.
 #[derive(Debug, Serialize)]
@@ -92,11 +93,21 @@ fn logout(state: AppState) -> impl Filter<Extract = (Response,), Error = warp::R
             respond(
                 async {
                     if let Some(token) = cookie.filter(|t| !t.is_empty()) {
+                        let ended = state
+                            .auth
+                            .session(&token)
+                            .await
+                            .map_err(ApiError::internal)?;
                         state
                             .auth
                             .logout(&token)
                             .await
                             .map_err(ApiError::internal)?;
+                        if let Some(who) = ended {
+                            state.announce(Event::AccountChanged {
+                                username: who.username,
+                            });
+                        }
                     }
                     let mut response =
                         warp::reply::json(&serde_json::json!({ "ok": true })).into_response();
@@ -153,7 +164,12 @@ pub(super) async fn rotated(
     chosen: Option<String>,
 ) -> Result<String, ApiError> {
     match state.auth.rotate(username, chosen).await {
-        Ok(key) => Ok(key),
+        Ok(key) => {
+            state.announce(Event::AccountChanged {
+                username: username.to_string(),
+            });
+            Ok(key)
+        }
         Err(RotateError::BadKey(message)) => Err(ApiError::bad_request(message)),
         Err(RotateError::NotFound) => {
             Err(ApiError::not_found(format!("User '{username}' not found")))

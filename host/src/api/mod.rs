@@ -9,11 +9,13 @@ mod downloads;
 pub mod error;
 mod generate;
 mod health;
+pub mod listing;
 mod models;
 mod names;
 mod principal;
 pub mod projects;
 mod resolve;
+mod ws;
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -24,9 +26,11 @@ use warp::Filter;
 use crate::artifacts::Artifacts;
 use crate::auth::Authenticator;
 use crate::config::Config;
+use crate::events::Event;
 use crate::pipeline::run::Pipeline;
 use crate::plugins::PluginRegistry;
 use crate::store::Store;
+use listing::Listings;
 
 pub use error::ApiError;
 
@@ -48,9 +52,16 @@ pub struct AppState {
     pub artifacts: Artifacts,
     /// Generations: jobs, the AI-call limit, the event bus.
     pub pipeline: Arc<Pipeline>,
+    /// Project listings, shared by everyone who sees the same one.
+    pub listings: Arc<Listings>,
 }
 
 impl AppState {
+    /// Tells listeners (the WebSocket) about a change that is already stored.
+    pub fn announce(&self, event: Event) {
+        self.pipeline.events.publish(event);
+    }
+
     /// The model used when a request names none: the configured one, else the default
     /// provider's own default.
     pub fn default_model(&self) -> String {
@@ -94,6 +105,8 @@ pub fn routes(
         .or(downloads::routes(state.clone()))
         .unify()
         .or(projects::routes(state.clone()))
+        .unify()
+        .or(ws::routes(state.clone()))
         .unify()
         .or(docs::routes(state))
         .unify()

@@ -1,9 +1,6 @@
 //! Project and variant routes: the listing (`/api/status`, `/api/projects`), one project's
 //! variants, one variant, and deletion with the owner rules.
 
-use std::collections::BTreeMap;
-
-use serde::Serialize;
 use warp::Filter;
 use warp::Reply;
 use warp::reply::Response;
@@ -14,36 +11,9 @@ use super::principal::{caller, require_write};
 use super::resolve::{self, visibility};
 use super::{ApiError, AppState, Query};
 use crate::auth::Principal;
+use crate::events::Event;
+use crate::store::DbError;
 use crate::store::variants::VariantKey;
-use crate::store::{DbError, Store};
-
-/// The body of `/api/status`, `/api/projects` and the WebSocket's `sync`.
-#[derive(Debug, Serialize)]
-pub struct ProjectsResponse {
-    /// Accessible variants (Project objects), most recently updated first, as JSON built by
-    /// the database.
-    pub projects: Box<serde_json::value::RawValue>,
-    /// Ready model IDs grouped by provider, across the server.
-    pub known_models: BTreeMap<String, Vec<String>>,
-    /// Ready branches grouped by project name: all for admins, the caller's own otherwise.
-    pub known_branches: BTreeMap<String, Vec<String>>,
-}
-
-/// What `principal` sees in the project listing.
-pub async fn projects_for(
-    store: &Store,
-    principal: &Principal,
-) -> Result<ProjectsResponse, DbError> {
-    let owner = (!principal.is_admin()).then_some(principal.username.as_str());
-    Ok(ProjectsResponse {
-        projects: serde_json::value::RawValue::from_string(
-            store.list_variants_json(visibility(principal)).await?,
-        )
-        .map_err(|e| DbError::Other(sqlx::Error::Decode(e.into())))?,
-        known_models: store.known_models().await?,
-        known_branches: store.known_branches(owner).await?,
-    })
-}
 
 /// Every project route.
 pub fn routes(
@@ -56,9 +26,11 @@ pub fn routes(
         .and(caller(state.clone()))
         .then(|who: Principal, state: AppState| async move {
             respond(
-                projects_for(&state.store, &who)
+                state
+                    .listings
+                    .body_for(&who)
                     .await
-                    .map(|r| warp::reply::json(&r))
+                    .map(|body| json_text(body.to_string()))
                     .map_err(ApiError::from),
             )
         });
@@ -127,6 +99,10 @@ pub fn routes(
         .unify()
 }
 
+fn json_text(body: String) -> Response {
+    warp::reply::with_header(body, "content-type", "application/json").into_response()
+}
+
 async fn project_variants(
     state: &AppState,
     who: &Principal,
@@ -190,6 +166,10 @@ async fn delete_variant(
         Err(error) => return Err(error.into()),
     }
     state.artifacts.remove_variant(&key).await;
+    state.announce(Event::Changed {
+        name: key.name.clone(),
+        owner: key.owner.clone(),
+    });
     Ok(warp::reply::json(&serde_json::json!({ "deleted": key.path() })).into_response())
 }
 
@@ -217,5 +197,9 @@ async fn delete_project(
     for key in &deleted {
         state.artifacts.remove_variant(key).await;
     }
+    state.announce(Event::Changed {
+        name: name.to_string(),
+        owner: owner.to_string(),
+    });
     Ok(warp::reply::json(&serde_json::json!({ "deleted": name })).into_response())
 }

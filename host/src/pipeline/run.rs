@@ -78,6 +78,9 @@ struct Finished {
 impl Pipeline {
     /// Starts a job for `spec`; `AlreadyRunning` if its variant is generating.
     pub fn start(self: &Arc<Self>, spec: JobSpec) -> Result<(), JobError> {
+        // The variant's row was just written as `generating`; announced before the job can
+        // report progress, so listeners know the variant before they hear of its stages.
+        self.changed(&spec.key);
         let pipeline = self.clone();
         self.jobs
             .start(spec.key.clone(), async move { pipeline.run(spec).await })
@@ -118,8 +121,8 @@ impl Pipeline {
         match marked {
             Ok(variant) => {
                 tracing::info!(pages = done.page_count, "generation ready");
+                // A status change also tells listeners to refresh their listings.
                 self.events.publish(Event::status_change(&variant));
-                self.changed(key);
             }
             Err(error) => {
                 self.end(
@@ -134,10 +137,7 @@ impl Pipeline {
 
     async fn end(&self, key: &VariantKey, status: &str, message: &str) {
         match self.store.end_generation(key, status, message).await {
-            Ok(variant) => {
-                self.events.publish(Event::status_change(&variant));
-                self.changed(key);
-            }
+            Ok(variant) => self.events.publish(Event::status_change(&variant)),
             // It finished or was deleted meanwhile: nothing to end.
             Err(DbError::NotFound) => {}
             Err(error) => tracing::error!("could not end the generation of {key}: {error}"),

@@ -42,6 +42,20 @@ impl Store {
         Ok(())
     }
 
+    /// The (project name, owner) pairs shared with `username`.
+    pub async fn shared_with(&self, username: &str) -> Result<Vec<(String, String)>, DbError> {
+        let rows = sqlx::query(
+            "SELECT project_name, project_owner FROM project_access WHERE username = ?",
+        )
+        .bind(username)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| Ok((r.try_get("project_name")?, r.try_get("project_owner")?)))
+            .collect::<Result<_, sqlx::Error>>()?)
+    }
+
     /// Usernames granted access to `name` owned by `owner`, sorted.
     pub async fn access_list(&self, name: &str, owner: &str) -> Result<Vec<String>, DbError> {
         let rows = sqlx::query(

@@ -1,0 +1,124 @@
+//! The project listing (`/api/status`, `/api/projects` and the WebSocket's `sync`), built once
+//! per audience and per state: a thousand sockets told of the same change share one query.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+
+use serde::Serialize;
+use tokio::sync::OnceCell;
+
+use super::resolve::visibility;
+use crate::auth::Principal;
+use crate::events::EventBus;
+use crate::store::{DbError, Store};
+
+/// The body of `/api/status`, `/api/projects` and the WebSocket's `sync`.
+#[derive(Debug, Serialize)]
+pub struct ProjectsResponse {
+    /// Accessible variants (Project objects), most recently updated first, as JSON built by
+    /// the database.
+    pub projects: Box<serde_json::value::RawValue>,
+    /// Ready model IDs grouped by provider, across the server.
+    pub known_models: BTreeMap<String, Vec<String>>,
+    /// Ready branches grouped by project name: all for admins, the caller's own otherwise.
+    pub known_branches: BTreeMap<String, Vec<String>>,
+}
+
+/// What `principal` sees in the project listing, read from the database now.
+pub async fn projects_for(
+    store: &Store,
+    principal: &Principal,
+) -> Result<ProjectsResponse, DbError> {
+    let owner = (!principal.is_admin()).then_some(principal.username.as_str());
+    Ok(ProjectsResponse {
+        projects: serde_json::value::RawValue::from_string(
+            store.list_variants_json(visibility(principal)).await?,
+        )
+        .map_err(|e| DbError::Other(sqlx::Error::Decode(e.into())))?,
+        known_models: store.known_models().await?,
+        known_branches: store.known_branches(owner).await?,
+    })
+}
+
+/// Everyone who sees the same listing: all admins alike, every other user their own.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Audience {
+    Admins,
+    User(String),
+}
+
+impl Audience {
+    fn of(principal: &Principal) -> Audience {
+        if principal.is_admin() {
+            Audience::Admins
+        } else {
+            Audience::User(principal.username.clone())
+        }
+    }
+}
+
+/// One audience's listing as of a count of published events.
+struct Snapshot {
+    as_of: u64,
+    body: OnceCell<Arc<str>>,
+}
+
+/// Listings as JSON text, rebuilt only after an event says something changed.
+pub struct Listings {
+    store: Store,
+    events: EventBus,
+    latest: Mutex<HashMap<Audience, Arc<Snapshot>>>,
+}
+
+impl Listings {
+    /// Listings of `store`, kept fresh by the events on `events`.
+    pub fn new(store: Store, events: EventBus) -> Listings {
+        Listings {
+            store,
+            events,
+            latest: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The listing `principal` sees, as the JSON body of `/api/status`. Every change is
+    /// stored before its event is published, so a snapshot started after the last event
+    /// shows every change announced so far.
+    pub async fn body_for(&self, principal: &Principal) -> Result<Arc<str>, DbError> {
+        let now = self.events.published();
+        let audience = Audience::of(principal);
+        let snapshot = {
+            let mut latest = self.latest.lock().unwrap_or_else(|e| e.into_inner());
+            match latest.get(&audience) {
+                Some(snapshot) if snapshot.as_of >= now => snapshot.clone(),
+                _ => {
+                    // Older snapshots of every audience are of no more use: drop them so
+                    // memory holds one listing per audience still being asked for.
+                    latest.retain(|_, s| s.as_of >= now);
+                    let fresh = Arc::new(Snapshot {
+                        as_of: now,
+                        body: OnceCell::new(),
+                    });
+                    latest.insert(audience, fresh.clone());
+                    fresh
+                }
+            }
+        };
+        snapshot
+            .body
+            .get_or_try_init(|| async {
+                let listing = projects_for(&self.store, principal).await?;
+                let text = serde_json::to_string(&listing)
+                    .map_err(|e| DbError::Other(sqlx::Error::Decode(e.into())))?;
+                Ok::<_, DbError>(Arc::from(text))
+            })
+            .await
+            .cloned()
+    }
+
+    /// The WebSocket `sync` message for `principal`: the listing with its `type`.
+    pub async fn sync_message_for(&self, principal: &Principal) -> Result<String, DbError> {
+        let body = self.body_for(principal).await?;
+        // The body is a JSON object; its fields follow the discriminator.
+        Ok(format!("{{\"type\":\"sync\",{}", &body[1..]))
+    }
+}

@@ -1,0 +1,320 @@
+//! One open socket: the first `sync`, then the events its viewer may see, the heartbeat, and
+//! a bounded queue towards the client. Reading the bus never waits for the client: when the
+//! queue is full the socket drops what it cannot send and, once the client catches up, sends
+//! one fresh `sync` in place of the backlog.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::{Sink, SinkExt, Stream, StreamExt};
+use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::{broadcast, mpsc};
+use tokio::time::Instant;
+use warp::ws::Message;
+
+use super::credential::Credential;
+use super::heartbeat::{Beat, Heartbeat, is_pong};
+use super::viewer::Viewer;
+use crate::api::AppState;
+use crate::auth::Principal;
+use crate::events::{Event, Published};
+use crate::store::DbError;
+
+/// Close codes of the spec, and the one for a server-side failure.
+pub const AUTH_FAILED: u16 = 1008;
+const GOING_AWAY: u16 = 1001;
+const INTERNAL_ERROR: u16 = 1011;
+
+const PING: &str = r#"{"type":"ping"}"#;
+
+/// Why the socket is being closed by the server.
+struct Close {
+    code: u16,
+    reason: &'static str,
+}
+
+impl Close {
+    fn auth_failed() -> Close {
+        Close {
+            code: AUTH_FAILED,
+            reason: "Authentication failed",
+        }
+    }
+
+    fn internal(error: DbError) -> Close {
+        tracing::error!("websocket: {error}");
+        Close {
+            code: INTERNAL_ERROR,
+            reason: "Internal server error",
+        }
+    }
+}
+
+/// The server side of one socket.
+struct Connection {
+    state: AppState,
+    credential: Credential,
+    viewer: Viewer,
+    outbox: mpsc::Sender<Message>,
+    /// Messages were dropped: the next thing the client gets is a fresh `sync`.
+    behind: bool,
+}
+
+/// Serves an upgraded socket whose handshake presented `credential`, which stood for
+/// `principal` (`None`: authentication failed, the socket is closed with 1008).
+pub async fn serve<S>(
+    socket: S,
+    state: AppState,
+    credential: Option<Credential>,
+    principal: Result<Option<Principal>, DbError>,
+) where
+    S: Stream<Item = Result<Message, warp::Error>> + Sink<Message> + Send + 'static,
+{
+    let settings = state.config.websocket.clone();
+    let (sink, mut incoming) = socket.split();
+    let (outbox, queued) = mpsc::channel(settings.queue_messages);
+    let writer = tokio::spawn(write_queued(sink, queued));
+    let grace = Duration::from_millis(settings.pong_timeout_ms);
+    let close = match (credential, principal) {
+        (Some(credential), Ok(Some(principal))) => {
+            // Listening starts before the first snapshot, so nothing falls between the two.
+            let events = state.pipeline.events.subscribe();
+            match Viewer::load(&state.store, principal).await {
+                Ok(viewer) => {
+                    let mut connection = Connection {
+                        state,
+                        credential,
+                        viewer,
+                        outbox: outbox.clone(),
+                        behind: false,
+                    };
+                    connection.run(&mut incoming, events).await
+                }
+                Err(error) => Some(Close::internal(error)),
+            }
+        }
+        (_, Ok(_)) => Some(Close::auth_failed()),
+        (_, Err(error)) => Some(Close::internal(error)),
+    };
+    finish(outbox, writer, close, grace).await;
+}
+
+impl Connection {
+    /// Until the client leaves or the server closes the socket; returns the server's reason.
+    async fn run<R>(
+        &mut self,
+        incoming: &mut R,
+        mut events: broadcast::Receiver<Arc<Published>>,
+    ) -> Option<Close>
+    where
+        R: Stream<Item = Result<Message, warp::Error>> + Unpin,
+    {
+        if let Err(close) = self.send_sync().await {
+            return Some(close);
+        }
+        let settings = &self.state.config.websocket;
+        let mut heartbeat = Heartbeat::new(
+            Duration::from_millis(settings.ping_interval_ms),
+            Duration::from_millis(settings.pong_timeout_ms),
+            Instant::now(),
+        );
+        // A handle of its own, so that a reserved slot does not hold `self` borrowed.
+        let outbox = self.outbox.clone();
+        loop {
+            let outcome = tokio::select! {
+                message = incoming.next() => match message {
+                    Some(Ok(message)) if message.is_close() => return None,
+                    Some(Ok(message)) => {
+                        // Anything but a pong is ignored, whatever its shape.
+                        if message.to_str().is_ok_and(is_pong) {
+                            heartbeat.pong();
+                        }
+                        Ok(())
+                    }
+                    Some(Err(_)) | None => return None,
+                },
+                event = events.recv() => match event {
+                    Ok(published) => self.on_event(&published).await,
+                    Err(RecvError::Lagged(_)) => {
+                        self.behind = true;
+                        Ok(())
+                    }
+                    Err(RecvError::Closed) => Err(Close {
+                        code: GOING_AWAY,
+                        reason: "Server shutting down",
+                    }),
+                },
+                permit = outbox.reserve(), if self.behind => match permit {
+                    Ok(permit) => self.resync(permit).await,
+                    Err(_) => return None,
+                },
+                () = tokio::time::sleep_until(heartbeat.wakes_at()) => {
+                    match heartbeat.fire(Instant::now()) {
+                        Some(Beat::Ping) => self.ping().await,
+                        Some(Beat::GiveUp) => Err(Close {
+                            code: GOING_AWAY,
+                            reason: "Heartbeat timeout",
+                        }),
+                        Some(Beat::Missed) | None => Ok(()),
+                    }
+                },
+            };
+            if let Err(close) = outcome {
+                return Some(close);
+            }
+        }
+    }
+
+    async fn on_event(&mut self, published: &Published) -> Result<(), Close> {
+        match &published.event {
+            Event::Progress { name, owner, .. } => {
+                if self.viewer.sees(name, owner) {
+                    self.deliver(published.json().to_string());
+                }
+                Ok(())
+            }
+            Event::StatusChange { name, owner, .. } => {
+                if !self.viewer.sees(name, owner) {
+                    return Ok(());
+                }
+                self.deliver(published.json().to_string());
+                self.send_sync().await
+            }
+            Event::Changed { name, owner } => {
+                if !self.viewer.sees(name, owner) {
+                    return Ok(());
+                }
+                // A deleted owner's grants went with their projects.
+                self.viewer
+                    .reload_grants(&self.state.store)
+                    .await
+                    .map_err(Close::internal)?;
+                self.send_sync().await
+            }
+            Event::AccessChanged { username, .. } => {
+                if !self.viewer.is(username) {
+                    return Ok(());
+                }
+                self.viewer
+                    .reload_grants(&self.state.store)
+                    .await
+                    .map_err(Close::internal)?;
+                self.send_sync().await
+            }
+            Event::AccountChanged { username } => {
+                if self.viewer.is(username) {
+                    self.check_credential().await?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Closes the socket with 1008 unless its credential still holds (keys get rotated,
+    /// sessions end, accounts are deleted).
+    async fn check_credential(&mut self) -> Result<(), Close> {
+        match self.credential.principal(&self.state.auth).await {
+            Ok(Some(principal)) if principal == self.viewer.principal => Ok(()),
+            Ok(Some(principal)) => {
+                // Same credential, new standing (a role changed): start over as that.
+                self.viewer = Viewer::load(&self.state.store, principal)
+                    .await
+                    .map_err(Close::internal)?;
+                self.send_sync().await
+            }
+            Ok(None) => Err(Close::auth_failed()),
+            Err(error) => Err(Close::internal(error)),
+        }
+    }
+
+    async fn ping(&mut self) -> Result<(), Close> {
+        // Credentials also expire on their own (sessions last 8 hours): each beat checks.
+        self.check_credential().await?;
+        self.deliver(PING.to_string());
+        Ok(())
+    }
+
+    /// Queues a `sync` unless the socket is behind (it gets one when it catches up).
+    async fn send_sync(&mut self) -> Result<(), Close> {
+        if self.behind {
+            return Ok(());
+        }
+        let sync = self.sync_message().await?;
+        self.deliver(sync);
+        Ok(())
+    }
+
+    async fn resync(&mut self, permit: mpsc::Permit<'_, Message>) -> Result<(), Close> {
+        let sync = self
+            .state
+            .listings
+            .sync_message_for(&self.viewer.principal)
+            .await
+            .map_err(Close::internal)?;
+        permit.send(Message::text(sync));
+        self.behind = false;
+        Ok(())
+    }
+
+    async fn sync_message(&self) -> Result<String, Close> {
+        self.state
+            .listings
+            .sync_message_for(&self.viewer.principal)
+            .await
+            .map_err(Close::internal)
+    }
+
+    /// Queues `text` without waiting; a full queue puts the socket behind.
+    fn deliver(&mut self, text: String) {
+        if self.behind {
+            return;
+        }
+        if let Err(mpsc::error::TrySendError::Full(_)) = self.outbox.try_send(Message::text(text)) {
+            self.behind = true;
+        }
+    }
+}
+
+/// Writes queued messages to the client, flushing once per batch.
+async fn write_queued<W>(sink: W, mut queued: mpsc::Receiver<Message>)
+where
+    W: Sink<Message> + Send,
+{
+    let mut sink = std::pin::pin!(sink);
+    while let Some(message) = queued.recv().await {
+        let mut closing = message.is_close();
+        if sink.feed(message).await.is_err() {
+            return;
+        }
+        while !closing && let Ok(message) = queued.try_recv() {
+            closing = message.is_close();
+            if sink.feed(message).await.is_err() {
+                return;
+            }
+        }
+        if sink.flush().await.is_err() || closing {
+            break;
+        }
+    }
+    let _ = sink.close().await;
+}
+
+/// Sends the close frame, if the server is the one closing, and gives the writer `grace` to
+/// deliver what is queued; a client too stuck to take it is cut off.
+async fn finish(
+    outbox: mpsc::Sender<Message>,
+    mut writer: tokio::task::JoinHandle<()>,
+    close: Option<Close>,
+    grace: Duration,
+) {
+    if let Some(Close { code, reason }) = close
+        && outbox.try_send(Message::close_with(code, reason)).is_err()
+    {
+        writer.abort();
+        return;
+    }
+    drop(outbox);
+    if tokio::time::timeout(grace, &mut writer).await.is_err() {
+        writer.abort();
+    }
+}

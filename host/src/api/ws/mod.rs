@@ -1,0 +1,58 @@
+//! `GET /api/ws`: the live socket of docsfy's clients. One connection receives every update
+//! its user may see: a `sync` snapshot first and after every change to the listing,
+//! `progress` while a visible variant generates, `status_change` when it ends, and a `ping`
+//! heartbeat. Authentication is the `token` query parameter or the session cookie; a failed
+//! one completes the handshake and closes with 1008, as docsfy's clients expect.
+
+mod connection;
+mod credential;
+mod heartbeat;
+mod viewer;
+
+use warp::Filter;
+use warp::Reply;
+use warp::http::StatusCode;
+use warp::reply::Response;
+use warp::ws::Ws;
+
+use super::{ApiError, AppState, Query, with_state};
+use crate::auth::SESSION_COOKIE;
+use credential::Credential;
+
+/// The largest message a client may send. Clients only ever answer pings; anything this big
+/// is abuse, and tungstenite ends such a connection.
+const MAX_CLIENT_MESSAGE: usize = 64 * 1024;
+
+/// The socket route, and a JSON 400 for plain requests to its path.
+pub fn routes(
+    state: AppState,
+) -> impl Filter<Extract = (Response,), Error = warp::Rejection> + Clone {
+    let upgrade = warp::path!("api" / "ws")
+        .and(warp::ws())
+        .and(warp::query::<Query>())
+        .and(warp::cookie::optional::<String>(SESSION_COOKIE))
+        .and(with_state(state))
+        .then(
+            |ws: Ws, query: Query, cookie: Option<String>, state: AppState| async move {
+                let credential = Credential::from_handshake(query.get("token").cloned(), cookie);
+                let principal = match &credential {
+                    Some(credential) => credential.principal(&state.auth).await,
+                    None => Ok(None),
+                };
+                ws.max_message_size(MAX_CLIENT_MESSAGE)
+                    .max_frame_size(MAX_CLIENT_MESSAGE)
+                    .on_upgrade(move |socket| {
+                        connection::serve(socket, state, credential, principal)
+                    })
+                    .into_response()
+            },
+        );
+    let plain = warp::path!("api" / "ws").and(warp::get()).map(|| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "/api/ws is a WebSocket endpoint: connect with a WebSocket client",
+        )
+        .into_response()
+    });
+    upgrade.or(plain).unify()
+}

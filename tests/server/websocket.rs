@@ -1,0 +1,379 @@
+//! `/api/ws` as docsfy's clients meet it: authentication and its close code, the first
+//! `sync`, who hears about what, resyncs after deletes and sharing changes, ignored client
+//! messages, and the heartbeat. Generation events are in `websocket_generation.rs`.
+
+use std::time::Duration;
+
+use serde_json::json;
+
+use crate::support::api::{ADMIN_KEY, As, Seed, create_user, delete, get, login, post, seed};
+use crate::support::server::RunningServer;
+use crate::support::ws::{WsAuth, connect, listed};
+
+fn start_server() -> RunningServer {
+    crate::support::api::start_server()
+}
+
+/// A server whose heartbeat beats every 300 ms and waits 150 ms for the pong.
+fn start_fast_heartbeat_server() -> RunningServer {
+    RunningServer::start(
+        "",
+        &[
+            ("ADMIN_KEY", ADMIN_KEY),
+            ("SECURE_COOKIES", "false"),
+            ("DOCSFY_WEBSOCKET__PING_INTERVAL_MS", "300"),
+            ("DOCSFY_WEBSOCKET__PONG_TIMEOUT_MS", "150"),
+        ],
+    )
+}
+
+fn pair(name: &str, owner: &str) -> (String, String) {
+    (name.to_string(), owner.to_string())
+}
+
+#[tokio::test]
+async fn the_first_message_is_a_sync_of_what_the_token_may_see() {
+    let server = start_server();
+    create_user(&server, "alice", "user").await;
+    let bob_key = create_user(&server, "bob", "user").await;
+    seed(server.data_dir.path(), &Seed::ready("alice", "alpha")).await;
+    seed(server.data_dir.path(), &Seed::ready("bob", "beta")).await;
+    seed(
+        server.data_dir.path(),
+        &Seed {
+            model: "sonnet",
+            ..Seed::ready("bob", "gamma")
+        },
+    )
+    .await;
+
+    let mut admin = connect(&server, WsAuth::Token(ADMIN_KEY)).await;
+    let sync = admin.sync().await;
+    assert_eq!(
+        listed(&sync),
+        [
+            pair("gamma", "bob"),
+            pair("beta", "bob"),
+            pair("alpha", "alice")
+        ],
+        "most recently updated first"
+    );
+    let project = &sync["projects"][0];
+    for field in [
+        "name",
+        "branch",
+        "ai_provider",
+        "ai_model",
+        "owner",
+        "repo_url",
+        "status",
+        "current_stage",
+        "last_commit_sha",
+        "last_generated",
+        "page_count",
+        "error_message",
+        "plan_json",
+        "created_at",
+        "updated_at",
+    ] {
+        assert!(project.get(field).is_some(), "{field} missing in {project}");
+    }
+    assert_eq!(project["ai_provider"], "claude");
+    assert_eq!(project["ai_model"], "sonnet");
+    assert!(
+        project["plan_json"].is_string(),
+        "plan_json is a JSON string"
+    );
+    assert_eq!(sync["known_models"], json!({"claude": ["opus", "sonnet"]}));
+    assert_eq!(
+        sync["known_branches"],
+        json!({"alpha": ["main"], "beta": ["main"], "gamma": ["main"]}),
+        "admins see every ready branch"
+    );
+
+    let mut bob = connect(&server, WsAuth::Token(&bob_key)).await;
+    let sync = bob.sync().await;
+    assert_eq!(listed(&sync), [pair("gamma", "bob"), pair("beta", "bob")]);
+    assert_eq!(
+        sync["known_branches"],
+        json!({"beta": ["main"], "gamma": ["main"]}),
+        "users see their own ready branches only"
+    );
+    let rest = get(&server, "/api/status", As::Bearer(&bob_key))
+        .await
+        .json();
+    assert_eq!(
+        sync["projects"], rest["projects"],
+        "the same listing as /api/status"
+    );
+}
+
+#[tokio::test]
+async fn a_session_cookie_authenticates_the_socket() {
+    let server = start_server();
+    let key = create_user(&server, "carol", "viewer").await;
+    seed(server.data_dir.path(), &Seed::ready("carol", "notes")).await;
+    let session = login(&server, "carol", &key).await;
+    let mut socket = connect(&server, WsAuth::Cookie(&session)).await;
+    assert_eq!(listed(&socket.sync().await), [pair("notes", "carol")]);
+}
+
+#[tokio::test]
+async fn failed_authentication_completes_the_handshake_and_closes_with_1008() {
+    let server = start_server();
+    let key = create_user(&server, "dave", "user").await;
+    let session = login(&server, "dave", &key).await;
+    let wrong_key = format!("{key}x");
+    for (case, auth) in [
+        ("no credentials", WsAuth::Anonymous),
+        ("a wrong token", WsAuth::Token(&wrong_key)),
+        ("a wrong cookie", WsAuth::Cookie("not-a-session")),
+        ("the Authorization header", WsAuth::Header(ADMIN_KEY)),
+    ] {
+        let mut socket = connect(&server, auth).await;
+        let (code, reason) = socket.closed().await;
+        assert_eq!(code, 1008, "{case}: {reason}");
+    }
+    // A live session is still refused when the socket names a wrong token: an explicit
+    // credential is never silently replaced by another.
+    let mut socket = connect(&server, WsAuth::Cookie(&session)).await;
+    socket.sync().await;
+    let mut socket = connect(&server, WsAuth::TokenAndCookie(&wrong_key, &session)).await;
+    assert_eq!(socket.closed().await.0, 1008);
+}
+
+#[tokio::test]
+async fn a_plain_request_to_the_socket_path_gets_a_json_error() {
+    let server = start_server();
+    let answer = get(&server, "/api/ws", As::Bearer(ADMIN_KEY)).await;
+    assert_eq!(answer.status, 400);
+    assert!(answer.detail().contains("WebSocket"), "{}", answer.text());
+    let answer = post(&server, "/api/ws", As::Bearer(ADMIN_KEY), json!({})).await;
+    assert_eq!(answer.status, 405, "{}", answer.text());
+}
+
+#[tokio::test]
+async fn deleting_a_variant_resyncs_only_those_who_can_see_it() {
+    let server = start_server();
+    let alice_key = create_user(&server, "alice", "user").await;
+    let bob_key = create_user(&server, "bob", "user").await;
+    seed(server.data_dir.path(), &Seed::ready("alice", "alpha")).await;
+    seed(server.data_dir.path(), &Seed::ready("alice", "omega")).await;
+    seed(server.data_dir.path(), &Seed::ready("bob", "beta")).await;
+    let mut alice = connect(&server, WsAuth::Token(&alice_key)).await;
+    let mut bob = connect(&server, WsAuth::Token(&bob_key)).await;
+    let mut admin = connect(&server, WsAuth::Token(ADMIN_KEY)).await;
+    assert_eq!(
+        listed(&alice.sync().await),
+        [pair("omega", "alice"), pair("alpha", "alice")]
+    );
+    assert_eq!(listed(&bob.sync().await), [pair("beta", "bob")]);
+    admin.sync().await;
+
+    let deleted = delete(
+        &server,
+        "/api/projects/alpha/main/claude/opus",
+        As::Bearer(&alice_key),
+    )
+    .await;
+    assert_eq!(deleted.status, 200, "{}", deleted.text());
+    assert_eq!(listed(&alice.sync().await), [pair("omega", "alice")]);
+    assert_eq!(
+        listed(&admin.sync().await),
+        [pair("beta", "bob"), pair("omega", "alice")]
+    );
+    bob.expect_nothing_for(Duration::from_millis(500)).await;
+
+    let deleted = delete(&server, "/api/projects/omega", As::Bearer(&alice_key)).await;
+    assert_eq!(deleted.status, 200, "{}", deleted.text());
+    assert_eq!(listed(&alice.sync().await), []);
+    assert_eq!(listed(&admin.sync().await), [pair("beta", "bob")]);
+    bob.expect_nothing_for(Duration::from_millis(300)).await;
+}
+
+#[tokio::test]
+async fn granting_and_revoking_access_resyncs_that_user_only() {
+    let server = start_server();
+    let alice_key = create_user(&server, "alice", "user").await;
+    let bob_key = create_user(&server, "bob", "viewer").await;
+    seed(server.data_dir.path(), &Seed::ready("alice", "alpha")).await;
+    let mut alice = connect(&server, WsAuth::Token(&alice_key)).await;
+    let mut bob = connect(&server, WsAuth::Token(&bob_key)).await;
+    alice.sync().await;
+    assert_eq!(listed(&bob.sync().await), []);
+
+    let granted = post(
+        &server,
+        "/api/admin/projects/alpha/access",
+        As::Bearer(ADMIN_KEY),
+        json!({"username": "bob", "owner": "alice"}),
+    )
+    .await;
+    assert_eq!(granted.status, 200, "{}", granted.text());
+    let sync = bob.sync().await;
+    assert_eq!(listed(&sync), [pair("alpha", "alice")]);
+    assert_eq!(
+        sync["known_branches"],
+        json!({}),
+        "shared branches are not the viewer's own"
+    );
+    alice.expect_nothing_for(Duration::from_millis(300)).await;
+
+    // Now that it is shared, bob hears when alice deletes it.
+    let revoked = delete(
+        &server,
+        "/api/admin/projects/alpha/access/bob?owner=alice",
+        As::Bearer(ADMIN_KEY),
+    )
+    .await;
+    assert_eq!(revoked.status, 200, "{}", revoked.text());
+    assert_eq!(listed(&bob.sync().await), []);
+    alice.expect_nothing_for(Duration::from_millis(300)).await;
+
+    let deleted = delete(&server, "/api/projects/alpha", As::Bearer(&alice_key)).await;
+    assert_eq!(deleted.status, 200);
+    alice.sync().await;
+    bob.expect_nothing_for(Duration::from_millis(300)).await;
+}
+
+#[tokio::test]
+async fn deleting_a_user_resyncs_the_users_they_shared_with_and_closes_their_sockets() {
+    let server = start_server();
+    let alice_key = create_user(&server, "alice", "user").await;
+    let bob_key = create_user(&server, "bob", "user").await;
+    seed(server.data_dir.path(), &Seed::ready("alice", "alpha")).await;
+    let granted = post(
+        &server,
+        "/api/admin/projects/alpha/access",
+        As::Bearer(ADMIN_KEY),
+        json!({"username": "bob", "owner": "alice"}),
+    )
+    .await;
+    assert_eq!(granted.status, 200);
+    let mut alice = connect(&server, WsAuth::Token(&alice_key)).await;
+    let mut bob = connect(&server, WsAuth::Token(&bob_key)).await;
+    alice.sync().await;
+    assert_eq!(listed(&bob.sync().await), [pair("alpha", "alice")]);
+
+    let deleted = delete(&server, "/api/admin/users/alice", As::Bearer(ADMIN_KEY)).await;
+    assert_eq!(deleted.status, 200, "{}", deleted.text());
+    assert_eq!(listed(&bob.sync().await), []);
+    let (code, _) = alice.closed().await;
+    assert_eq!(code, 1008);
+}
+
+#[tokio::test]
+async fn a_rotated_key_or_an_ended_session_closes_the_sockets_opened_with_it() {
+    let server = start_server();
+    let key = create_user(&server, "erin", "user").await;
+    let session = login(&server, "erin", &key).await;
+    let mut by_token = connect(&server, WsAuth::Token(&key)).await;
+    let mut by_session = connect(&server, WsAuth::Cookie(&session)).await;
+    let mut admin = connect(&server, WsAuth::Token(ADMIN_KEY)).await;
+    by_token.sync().await;
+    by_session.sync().await;
+    admin.sync().await;
+
+    let rotated = post(
+        &server,
+        "/api/admin/users/erin/rotate-key",
+        As::Bearer(ADMIN_KEY),
+        json!({}),
+    )
+    .await;
+    assert_eq!(rotated.status, 200, "{}", rotated.text());
+    assert_eq!(
+        by_token.closed().await.0,
+        1008,
+        "the old key no longer holds"
+    );
+    assert_eq!(by_session.closed().await.0, 1008, "rotation ends sessions");
+    admin.expect_nothing_for(Duration::from_millis(300)).await;
+
+    let new_key = rotated.json()["new_api_key"]
+        .as_str()
+        .expect("new key")
+        .to_string();
+    let first = login(&server, "erin", &new_key).await;
+    let second = login(&server, "erin", &new_key).await;
+    let mut ending = connect(&server, WsAuth::Cookie(&first)).await;
+    let mut staying = connect(&server, WsAuth::Cookie(&second)).await;
+    ending.sync().await;
+    staying.sync().await;
+    let logout = post(&server, "/api/auth/logout", As::Cookie(&first), json!({})).await;
+    assert_eq!(logout.status, 200);
+    assert_eq!(ending.closed().await.0, 1008);
+    staying.expect_nothing_for(Duration::from_millis(300)).await;
+}
+
+#[tokio::test]
+async fn client_messages_other_than_a_pong_are_ignored_without_closing() {
+    let server = start_server();
+    let key = create_user(&server, "frank", "user").await;
+    seed(server.data_dir.path(), &Seed::ready("frank", "alpha")).await;
+    seed(server.data_dir.path(), &Seed::ready("frank", "beta")).await;
+    let mut socket = connect(&server, WsAuth::Token(&key)).await;
+    socket.sync().await;
+    for text in [
+        "[1, 2, 3]",
+        "\"pong\"",
+        "not json at all {",
+        "",
+        r#"{"type":"subscribe","project":"beta"}"#,
+        r#"{"type":"sync"}"#,
+        "null",
+    ] {
+        socket.send_text(text).await;
+    }
+    socket.send_binary(&[0, 159, 146, 150]).await;
+    socket.expect_nothing_for(Duration::from_millis(300)).await;
+
+    let deleted = delete(&server, "/api/projects/alpha", As::Bearer(&key)).await;
+    assert_eq!(deleted.status, 200);
+    assert_eq!(
+        listed(&socket.sync().await),
+        [pair("beta", "frank")],
+        "the socket is still open and served"
+    );
+}
+
+#[tokio::test]
+async fn the_heartbeat_pings_and_closes_after_two_missed_pongs() {
+    let server = start_fast_heartbeat_server();
+    let mut silent = connect(&server, WsAuth::Token(ADMIN_KEY)).await;
+    let mut chatty = connect(&server, WsAuth::Token(ADMIN_KEY)).await;
+    let mut answering = connect(&server, WsAuth::Token(ADMIN_KEY)).await;
+    silent.sync().await;
+    chatty.sync().await;
+    answering.sync().await;
+
+    // `silent` never answers; `chatty` answers every ping with messages that are not a
+    // pong; `answering` answers properly and must outlive both.
+    let garbage = [
+        r#"{"type":"ping"}"#,
+        r#"["pong"]"#,
+        r#"{"type":"PONG"}"#,
+        "pong",
+    ];
+    let answering_alive = async {
+        let mut pings = 0;
+        while pings < 6 {
+            if answering.next_any().await["type"] == "ping" {
+                pings += 1;
+                answering.pong().await;
+            }
+        }
+        pings
+    };
+    let (silent_close, chatty_close, answered) = tokio::join!(
+        silent.reply_to_pings_until_closed(&[]),
+        chatty.reply_to_pings_until_closed(&garbage),
+        answering_alive
+    );
+    assert_eq!(silent_close, (2, 1001), "two pings, then 1001");
+    assert_eq!(chatty_close, (2, 1001), "only a pong counts as one");
+    assert_eq!(
+        answered, 6,
+        "a client that answers is kept for as long as it likes"
+    );
+}

@@ -1,0 +1,202 @@
+//! A WebSocket client for the black-box tests of `/api/ws`, built on tokio-tungstenite: it
+//! reads what a docsfy client reads (JSON text messages and the close frame).
+
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use serde_json::Value;
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::http::HeaderValue;
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+use tokio_tungstenite::tungstenite::{Bytes, Message};
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+use super::server::RunningServer;
+
+/// How long a test waits for a message that must come.
+const PATIENCE: Duration = Duration::from_secs(20);
+
+/// How a socket authenticates.
+#[derive(Debug, Clone, Copy)]
+pub enum WsAuth<'a> {
+    Anonymous,
+    /// `?token=`.
+    Token(&'a str),
+    /// The `docsfy_session` cookie.
+    Cookie(&'a str),
+    /// An `Authorization: Bearer` header, which `/api/ws` must not read.
+    Header(&'a str),
+    /// `?token=` and a session cookie at once.
+    TokenAndCookie(&'a str, &'a str),
+}
+
+/// An open socket.
+pub struct Socket {
+    stream: WebSocketStream<MaybeTlsStream<TcpStream>>,
+}
+
+/// Connects to `/api/ws`; the handshake must succeed (auth failures close afterwards).
+pub async fn connect(server: &RunningServer, auth: WsAuth<'_>) -> Socket {
+    let base = server.base.replacen("http://", "ws://", 1);
+    let url = match auth {
+        WsAuth::Token(token) | WsAuth::TokenAndCookie(token, _) => {
+            format!("{base}/api/ws?token={token}")
+        }
+        _ => format!("{base}/api/ws"),
+    };
+    let mut request = url.into_client_request().expect("a request");
+    let header = match auth {
+        WsAuth::Cookie(token) | WsAuth::TokenAndCookie(_, token) => {
+            Some(("cookie", format!("docsfy_session={token}")))
+        }
+        WsAuth::Header(token) => Some(("authorization", format!("Bearer {token}"))),
+        WsAuth::Anonymous | WsAuth::Token(_) => None,
+    };
+    if let Some((name, value)) = header {
+        request
+            .headers_mut()
+            .insert(name, HeaderValue::from_str(&value).expect("header"));
+    }
+    let (stream, response) = tokio_tungstenite::connect_async(request)
+        .await
+        .expect("the handshake completes");
+    assert_eq!(response.status().as_u16(), 101);
+    Socket { stream }
+}
+
+impl Socket {
+    /// The next frame, or None when the connection ended.
+    async fn frame(&mut self, within: Duration) -> Option<Message> {
+        match tokio::time::timeout(within, self.stream.next()).await {
+            Ok(Some(Ok(message))) => Some(message),
+            Ok(Some(Err(_))) | Ok(None) => None,
+            Err(_) => panic!("no message within {within:?}"),
+        }
+    }
+
+    /// The next JSON message, pings included.
+    pub async fn next_any(&mut self) -> Value {
+        loop {
+            match self.frame(PATIENCE).await {
+                Some(Message::Text(text)) => {
+                    return serde_json::from_str(&text).expect("the server sends JSON");
+                }
+                Some(Message::Close(frame)) => panic!("closed: {frame:?}"),
+                Some(_) => continue,
+                None => panic!("the connection ended"),
+            }
+        }
+    }
+
+    /// The next JSON message that is not a heartbeat ping.
+    pub async fn next(&mut self) -> Value {
+        loop {
+            let message = self.next_any().await;
+            if message["type"] != "ping" {
+                return message;
+            }
+        }
+    }
+
+    /// The next message, which must be a `sync`.
+    pub async fn sync(&mut self) -> Value {
+        let message = self.next().await;
+        assert_eq!(message["type"], "sync", "expected a sync: {message}");
+        message
+    }
+
+    /// Messages until (and including) the first of type `kind`.
+    pub async fn until(&mut self, kind: &str) -> Vec<Value> {
+        let mut seen = Vec::new();
+        loop {
+            let message = self.next().await;
+            let done = message["type"] == kind;
+            seen.push(message);
+            if done {
+                return seen;
+            }
+        }
+    }
+
+    /// Asserts that nothing but pings arrives for `quiet`.
+    pub async fn expect_nothing_for(&mut self, quiet: Duration) {
+        let end = tokio::time::Instant::now() + quiet;
+        while let Ok(frame) = tokio::time::timeout_at(end, self.stream.next()).await {
+            match frame {
+                Some(Ok(Message::Text(text))) if text.contains(r#""type":"ping""#) => {}
+                Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
+                other => panic!("expected silence, got {other:?}"),
+            }
+        }
+    }
+
+    /// Reads until the server closes; returns the close code and reason. Pings are not
+    /// answered meanwhile.
+    pub async fn closed(&mut self) -> (u16, String) {
+        loop {
+            match self.frame(PATIENCE).await {
+                Some(Message::Close(Some(CloseFrame { code, reason }))) => {
+                    return (code.into(), reason.to_string());
+                }
+                Some(Message::Close(None)) => return (1005, String::new()),
+                Some(_) => continue,
+                None => panic!("the connection ended without a close frame"),
+            }
+        }
+    }
+
+    /// Answers every `ping` with `replies` until the server closes; returns how many pings
+    /// came and the close code.
+    pub async fn reply_to_pings_until_closed(&mut self, replies: &[&str]) -> (usize, u16) {
+        let mut pings = 0;
+        loop {
+            match self.frame(PATIENCE).await {
+                Some(Message::Text(text)) if text.as_str() == r#"{"type":"ping"}"# => {
+                    pings += 1;
+                    for reply in replies {
+                        self.send_text(reply).await;
+                    }
+                }
+                Some(Message::Close(frame)) => {
+                    return (pings, frame.map_or(1005, |f| f.code.into()));
+                }
+                Some(_) => {}
+                None => panic!("the connection ended without a close frame"),
+            }
+        }
+    }
+
+    pub async fn send_text(&mut self, text: &str) {
+        self.stream
+            .send(Message::text(text))
+            .await
+            .expect("send text");
+    }
+
+    pub async fn send_binary(&mut self, bytes: &[u8]) {
+        self.stream
+            .send(Message::Binary(Bytes::copy_from_slice(bytes)))
+            .await
+            .expect("send binary");
+    }
+
+    pub async fn pong(&mut self) {
+        self.send_text(r#"{"type":"pong"}"#).await;
+    }
+}
+
+/// The `(name, owner)` of each project in a `sync`, in order.
+pub fn listed(sync: &Value) -> Vec<(String, String)> {
+    sync["projects"]
+        .as_array()
+        .expect("projects")
+        .iter()
+        .map(|p| {
+            (
+                p["name"].as_str().unwrap_or_default().to_string(),
+                p["owner"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
