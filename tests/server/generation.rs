@@ -10,13 +10,13 @@ use crate::support::fake_ai::{FakeClaude, SampleRepo, claude_result};
 use crate::support::process_gone_soon;
 use crate::support::server::RunningServer;
 
-const PAGES: &[(&str, &str)] = &[
+pub(crate) const PAGES: &[(&str, &str)] = &[
     ("intro", "Introduction"),
     ("usage", "Usage"),
     ("api", "API"),
 ];
 
-fn start(fake: &FakeClaude) -> RunningServer {
+pub(crate) fn start(fake: &FakeClaude) -> RunningServer {
     let path = fake.path_var();
     RunningServer::start(
         "",
@@ -29,11 +29,11 @@ fn start(fake: &FakeClaude) -> RunningServer {
     )
 }
 
-fn variant_path(repo: &SampleRepo) -> String {
+pub(crate) fn variant_path(repo: &SampleRepo) -> String {
     format!("/api/projects/{}/main/claude/opus", repo.project())
 }
 
-async fn generate(
+pub(crate) async fn generate(
     server: &RunningServer,
     repo: &SampleRepo,
     extra: Value,

@@ -13,3 +13,4 @@ mod generation;
 mod http_basics;
 mod project_routes;
 mod websocket;
+mod websocket_generation;

@@ -21,12 +21,7 @@ impl FakeClaude {
     pub fn new(pages: &[(&str, &str)]) -> FakeClaude {
         let bin = FakeBin::new();
         let fake = FakeClaude { bin };
-        let navigation: Vec<_> = pages
-            .iter()
-            .map(|(slug, title)| serde_json::json!({"slug": slug, "title": title, "description": format!("About {title}")}))
-            .collect();
-        let plan = serde_json::json!({"project_name": "Sample", "tagline": "A sample", "navigation": [{"group": "Docs", "pages": navigation}]});
-        fake.answer("plan", &claude_result(&plan.to_string()));
+        fake.plan(pages);
         fake.answer("redo", &claude_result("[]"));
         fake.answer("update", &claude_result("{\"edits\": []}"));
         let log = fake.bin.file("calls.log");
@@ -51,6 +46,16 @@ esac"##,
             ),
         );
         fake
+    }
+
+    /// Makes the fake plan `pages` (slug, title).
+    pub fn plan(&self, pages: &[(&str, &str)]) {
+        let navigation: Vec<_> = pages
+            .iter()
+            .map(|(slug, title)| serde_json::json!({"slug": slug, "title": title, "description": format!("About {title}")}))
+            .collect();
+        let plan = serde_json::json!({"project_name": "Sample", "tagline": "A sample", "navigation": [{"group": "Docs", "pages": navigation}]});
+        self.answer("plan", &claude_result(&plan.to_string()));
     }
 
     /// What the fake prints for one kind of prompt (`plan`, `redo`, `update`).

@@ -66,6 +66,11 @@ pub async fn connect(server: &RunningServer, auth: WsAuth<'_>) -> Socket {
 }
 
 impl Socket {
+    /// A socket whose handshake the test made itself.
+    pub fn from_stream(stream: WebSocketStream<MaybeTlsStream<TcpStream>>) -> Socket {
+        Socket { stream }
+    }
+
     /// The next frame, or None when the connection ended.
     async fn frame(&mut self, within: Duration) -> Option<Message> {
         match tokio::time::timeout(within, self.stream.next()).await {
