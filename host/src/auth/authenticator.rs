@@ -6,7 +6,8 @@
 //! drop the user's cache entries.
 
 use std::collections::HashMap;
-use std::sync::RwLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
 
 use super::keys::{self, KeyDigester};
 use super::{ADMIN_USERNAME, Principal, Role, SESSION_LIFETIME_SECS};
@@ -20,6 +21,14 @@ pub struct Authenticator {
     admin_lookup: String,
     /// Verified keys by lookup digest: no raw key is ever kept.
     verified: RwLock<HashMap<String, CachedUser>>,
+    /// Bumped whenever cache entries are dropped, so that a verification that read a row
+    /// before a rotation or deletion does not put the old key back.
+    forgets: AtomicU64,
+    /// One verification per lookup digest at a time: a crowd presenting the same key (every
+    /// socket of a dashboard reconnecting after a restart) runs argon2 once, not once each.
+    verifying: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    /// argon2 verifications run so far (for tests and benchmarks).
+    argon2_runs: AtomicU64,
 }
 
 #[derive(Clone)]
@@ -62,6 +71,9 @@ impl Authenticator {
             digester,
             store,
             verified: RwLock::new(HashMap::new()),
+            forgets: AtomicU64::new(0),
+            verifying: Mutex::new(HashMap::new()),
+            argon2_runs: AtomicU64::new(0),
         }
     }
 
@@ -74,17 +86,53 @@ impl Authenticator {
         if let Some(user) = self.cached(&lookup) {
             return Ok(Some(principal(&user.username, user.role)));
         }
-        let stored = match self.store.user_by_key_lookup(&lookup).await {
+        let gate = self.gate(&lookup);
+        let verified = {
+            let _turn = gate.lock().await;
+            match self.cached(&lookup) {
+                Some(user) => Ok(Some(principal(&user.username, user.role))),
+                None => self.verify(token, &lookup).await,
+            }
+        };
+        self.close_gate(&lookup, gate);
+        verified
+    }
+
+    /// The database and argon2 half of [`Authenticator::bearer`].
+    async fn verify(&self, token: &str, lookup: &str) -> Result<Option<Principal>, DbError> {
+        let forgets = self.forgets.load(Ordering::SeqCst);
+        let stored = match self.store.user_by_key_lookup(lookup).await {
             Ok(stored) => stored,
             Err(DbError::NotFound) => return Ok(None),
             Err(error) => return Err(error),
         };
+        self.argon2_runs.fetch_add(1, Ordering::Relaxed);
         if !verify_off_thread(token, stored.key_hash).await {
             return Ok(None);
         }
         let user = stored.user;
-        self.remember(lookup, &user);
+        if self.forgets.load(Ordering::SeqCst) == forgets {
+            self.remember(lookup.to_string(), &user);
+        }
         Ok(Some(principal(&user.username, user.role)))
+    }
+
+    /// How many times a key was checked with argon2 (cache misses that matched a row).
+    pub fn argon2_runs(&self) -> u64 {
+        self.argon2_runs.load(Ordering::Relaxed)
+    }
+
+    fn gate(&self, lookup: &str) -> Arc<tokio::sync::Mutex<()>> {
+        let mut gates = self.verifying.lock().unwrap_or_else(|e| e.into_inner());
+        gates.entry(lookup.to_string()).or_default().clone()
+    }
+
+    fn close_gate(&self, lookup: &str, gate: Arc<tokio::sync::Mutex<()>>) {
+        let mut gates = self.verifying.lock().unwrap_or_else(|e| e.into_inner());
+        // Clones are only made under this lock: two means the map's and ours, nobody waits.
+        if Arc::strong_count(&gate) <= 2 {
+            gates.remove(lookup);
+        }
     }
 
     /// The caller behind a session cookie, if the session is live.
@@ -201,6 +249,7 @@ impl Authenticator {
 
     /// Drops every cached verification of `username`'s key (after deletion or rotation).
     pub fn forget(&self, username: &str) {
+        self.forgets.fetch_add(1, Ordering::SeqCst);
         if let Ok(mut verified) = self.verified.write() {
             verified.retain(|_, user| user.username != username);
         }
@@ -249,4 +298,47 @@ async fn verify_off_thread(key: &str, hash: String) -> bool {
 
 async fn hash_off_thread(key: String) -> anyhow::Result<String> {
     tokio::task::spawn_blocking(move || keys::hash_key(&key)).await?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn authenticator() -> (tempfile::TempDir, Arc<Authenticator>) {
+        let dir = tempfile::tempdir().expect("dir");
+        let store = Store::open(dir.path()).await.expect("store");
+        let auth = Authenticator::new(store, [7; 32], "the-admin-key-0123456789");
+        (dir, Arc::new(auth))
+    }
+
+    #[tokio::test]
+    async fn a_crowd_presenting_one_key_runs_argon2_once() {
+        let (_dir, auth) = authenticator().await;
+        let (_, key) = auth.create_user("crowd", Role::User).await.expect("user");
+        let calls: Vec<_> = (0..20)
+            .map(|_| {
+                let (auth, key) = (auth.clone(), key.clone());
+                tokio::spawn(async move { auth.bearer(&key).await })
+            })
+            .collect();
+        for call in calls {
+            let principal = call.await.expect("joined").expect("no db error");
+            assert_eq!(principal.map(|p| p.username).as_deref(), Some("crowd"));
+        }
+        assert_eq!(auth.argon2_runs(), 1);
+        assert!(
+            auth.verifying.lock().expect("gates").is_empty(),
+            "no gate left behind"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_rotated_key_stops_working_at_once() {
+        let (_dir, auth) = authenticator().await;
+        let (_, old) = auth.create_user("erin", Role::User).await.expect("user");
+        assert!(auth.bearer(&old).await.expect("db").is_some());
+        let new = auth.rotate("erin", None).await.expect("rotated");
+        assert!(auth.bearer(&old).await.expect("db").is_none());
+        assert!(auth.bearer(&new).await.expect("db").is_some());
+    }
 }
