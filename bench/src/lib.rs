@@ -1,5 +1,7 @@
 //! Shared helpers for docsfy's benchmarks: each binary in `src/bin` prints its figures.
 
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
 use std::time::Duration;
 
 /// Summary statistics of a set of durations.
@@ -36,4 +38,33 @@ pub fn micros(duration: Duration) -> String {
 /// Milliseconds with one decimal.
 pub fn millis(duration: Duration) -> String {
     format!("{:.1} ms", duration.as_secs_f64() * 1e3)
+}
+
+/// Writes a fake `claude` CLI into `dir` that plans `pages` pages and answers every prompt
+/// after `latency`, as a real provider would after thinking.
+pub fn write_fake_claude(dir: &Path, pages: usize, latency: Duration) -> anyhow::Result<()> {
+    let navigation: Vec<_> = (1..=pages)
+        .map(|i| serde_json::json!({"slug": format!("page-{i}"), "title": format!("Page {i}"), "description": "d"}))
+        .collect();
+    let plan = serde_json::json!({"project_name": "Bench", "navigation": [{"group": "All", "pages": navigation}]});
+    let answer =
+        serde_json::json!({"type": "result", "is_error": false, "result": plan.to_string()});
+    std::fs::write(dir.join("plan.out"), answer.to_string())?;
+    let script = format!(
+        r##"#!/bin/sh
+[ "$1" = "--version" ] && {{ echo 1.0.0; exit 0; }}
+prompt=$(cat)
+sleep {latency}
+case "$prompt" in
+  *"Plan the documentation"*) cat {dir}/plan.out ;;
+  *) printf '{{"type":"result","is_error":false,"result":"# Page\\n\\nThis page documents one part of the benchmark project in enough words to pass the checks that the pipeline runs."}}' ;;
+esac
+"##,
+        latency = latency.as_secs_f64(),
+        dir = dir.display()
+    );
+    let path = dir.join("claude");
+    std::fs::write(&path, script)?;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))?;
+    Ok(())
 }

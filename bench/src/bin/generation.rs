@@ -4,15 +4,13 @@
 //!
 //! Run: `cargo run --release -p docsfy-bench --bin generation`
 
-use std::os::unix::fs::PermissionsExt;
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use docsfy::config::Config;
 use docsfy::pipeline::request::Source;
 use docsfy::pipeline::run::JobSpec;
 use docsfy::store::variants::{NewVariant, VariantKey};
-use docsfy_bench::millis;
+use docsfy_bench::{millis, write_fake_claude};
 
 const PAGES: usize = 20;
 const LATENCY: Duration = Duration::from_millis(500);
@@ -22,7 +20,7 @@ const RUNS: usize = 3;
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let fake = tempfile::tempdir()?;
-    write_fake_claude(fake.path())?;
+    write_fake_claude(fake.path(), PAGES, LATENCY)?;
     let repo = tempfile::tempdir()?;
     docsfy::testing::commit_files(repo.path(), &[("README.md", "# Bench\n")], "initial");
     let data = tempfile::tempdir()?;
@@ -98,32 +96,5 @@ async fn main() -> anyhow::Result<()> {
         millis(wall),
         millis(limit)
     );
-    Ok(())
-}
-
-fn write_fake_claude(dir: &Path) -> anyhow::Result<()> {
-    let navigation: Vec<_> = (1..=PAGES)
-        .map(|i| serde_json::json!({"slug": format!("page-{i}"), "title": format!("Page {i}"), "description": "d"}))
-        .collect();
-    let plan = serde_json::json!({"project_name": "Bench", "navigation": [{"group": "All", "pages": navigation}]});
-    let answer =
-        serde_json::json!({"type": "result", "is_error": false, "result": plan.to_string()});
-    std::fs::write(dir.join("plan.out"), answer.to_string())?;
-    let script = format!(
-        r##"#!/bin/sh
-[ "$1" = "--version" ] && {{ echo 1.0.0; exit 0; }}
-prompt=$(cat)
-sleep {latency}
-case "$prompt" in
-  *"Plan the documentation"*) cat {dir}/plan.out ;;
-  *) printf '{{"type":"result","is_error":false,"result":"# Page\\n\\nThis page documents one part of the benchmark project in enough words to pass the checks that the pipeline runs."}}' ;;
-esac
-"##,
-        latency = LATENCY.as_secs_f64(),
-        dir = dir.display()
-    );
-    let path = dir.join("claude");
-    std::fs::write(&path, script)?;
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))?;
     Ok(())
 }
