@@ -57,6 +57,8 @@ pub enum Event {
     /// `username`'s credentials changed (key rotated, logged out, account deleted): whoever
     /// authenticated as them must show their credentials still hold.
     AccountChanged { username: String },
+    /// The server is stopping: live connections should say goodbye.
+    ServerStopping,
 }
 
 impl Event {

@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context as _;
 use tracing_subscriber::EnvFilter;
@@ -11,12 +12,15 @@ use crate::api::{self, AppState};
 use crate::artifacts::Artifacts;
 use crate::auth::{Authenticator, keys};
 use crate::config::Config;
-use crate::events::EventBus;
+use crate::events::{Event, EventBus};
 use crate::pipeline::jobs::Jobs;
 use crate::pipeline::run::Pipeline;
 use crate::plugins::{LoadOptions, PluginRegistry};
 use crate::store::Store;
 use tokio::sync::Semaphore;
+
+/// How long a stopping server waits for its WebSocket clients to take their close frames.
+const SOCKETS_GOODBYE: Duration = Duration::from_secs(5);
 
 /// Runs the server until SIGINT or SIGTERM.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
@@ -37,9 +41,18 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     // Tests and scripts read this line to find the port when `port = 0`.
     tracing::info!("docsfy listening on http://{bound}");
     println!("docsfy listening on http://{bound}");
+    let stopping = {
+        let state = state.clone();
+        async move {
+            shutdown_signal().await;
+            tracing::info!("stopping: closing live sockets");
+            state.announce(Event::ServerStopping);
+            state.sockets.all_closed_within(SOCKETS_GOODBYE).await;
+        }
+    };
     warp::serve(api::routes(state))
         .incoming(listener)
-        .graceful(shutdown_signal())
+        .graceful(stopping)
         .run()
         .await;
     tracing::info!("docsfy stopped");
@@ -99,6 +112,7 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
         auth,
         pipeline,
         listings,
+        sockets: Arc::default(),
     })
 }
 

@@ -377,3 +377,18 @@ async fn the_heartbeat_pings_and_closes_after_two_missed_pongs() {
         "a client that answers is kept for as long as it likes"
     );
 }
+
+#[tokio::test]
+async fn stopping_the_server_closes_open_sockets_with_1001() {
+    let mut server = start_server();
+    let mut socket = connect(&server, WsAuth::Token(ADMIN_KEY)).await;
+    socket.sync().await;
+    let stopped = tokio::task::spawn_blocking(move || {
+        let status = server.terminate();
+        (server, status)
+    });
+    let (code, reason) = socket.closed().await;
+    assert_eq!(code, 1001, "{reason}");
+    let (_server, status) = stopped.await.expect("joined");
+    assert!(status.success(), "{status:?}");
+}

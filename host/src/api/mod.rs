@@ -15,7 +15,7 @@ mod names;
 mod principal;
 pub mod projects;
 mod resolve;
-mod ws;
+pub mod ws;
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -54,6 +54,8 @@ pub struct AppState {
     pub pipeline: Arc<Pipeline>,
     /// Project listings, shared by everyone who sees the same one.
     pub listings: Arc<Listings>,
+    /// The WebSocket connections that are open.
+    pub sockets: Arc<ws::OpenSockets>,
 }
 
 impl AppState {

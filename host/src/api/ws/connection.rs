@@ -70,6 +70,7 @@ pub async fn serve<S>(
 ) where
     S: Stream<Item = Result<Message, warp::Error>> + Sink<Message> + Send + 'static,
 {
+    let _open = state.sockets.opened();
     let settings = state.config.websocket.clone();
     let (sink, mut incoming) = socket.split();
     let (outbox, queued) = mpsc::channel(settings.queue_messages);
@@ -207,6 +208,10 @@ impl Connection {
                 }
                 Ok(())
             }
+            Event::ServerStopping => Err(Close {
+                code: GOING_AWAY,
+                reason: "Server shutting down",
+            }),
         }
     }
 

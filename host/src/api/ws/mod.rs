@@ -7,6 +7,7 @@
 mod connection;
 mod credential;
 mod heartbeat;
+mod open_sockets;
 mod viewer;
 
 use warp::Filter;
@@ -18,6 +19,7 @@ use warp::ws::Ws;
 use super::{ApiError, AppState, Query, with_state};
 use crate::auth::SESSION_COOKIE;
 use credential::Credential;
+pub use open_sockets::OpenSockets;
 
 /// The largest message a client may send. Clients only ever answer pings; anything this big
 /// is abuse, and tungstenite ends such a connection.
