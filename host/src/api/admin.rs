@@ -148,17 +148,19 @@ async fn delete_user(
         Err(error) => return Err(error.into()),
     };
     state.auth.forget(&username);
-    let mut projects = BTreeSet::new();
-    for key in deleted {
-        state.artifacts.remove_variant(&key).await;
-        projects.insert((key.name, key.owner));
-    }
+    let projects: BTreeSet<(String, String)> = deleted
+        .iter()
+        .map(|key| (key.name.clone(), key.owner.clone()))
+        .collect();
     for (name, owner) in projects {
         state.announce(Event::Changed { name, owner });
     }
     state.announce(Event::AccountChanged {
         username: username.clone(),
     });
+    for key in deleted {
+        state.artifacts.remove_variant(&key).await;
+    }
     Ok(warp::reply::json(&serde_json::json!({ "deleted": username })).into_response())
 }
 

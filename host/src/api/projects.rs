@@ -28,9 +28,9 @@ pub fn routes(
             respond(
                 state
                     .listings
-                    .body_for(&who)
+                    .for_principal(&who)
                     .await
-                    .map(|body| json_text(body.to_string()))
+                    .map(|listing| json_text(listing.body.to_string()))
                     .map_err(ApiError::from),
             )
         });
@@ -165,11 +165,12 @@ async fn delete_variant(
         }
         Err(error) => return Err(error.into()),
     }
-    state.artifacts.remove_variant(&key).await;
+    // Announced as soon as the row is gone: the files follow, even if the caller hangs up.
     state.announce(Event::Changed {
         name: key.name.clone(),
         owner: key.owner.clone(),
     });
+    state.artifacts.remove_variant(&key).await;
     Ok(warp::reply::json(&serde_json::json!({ "deleted": key.path() })).into_response())
 }
 
@@ -194,12 +195,12 @@ async fn delete_project(
         }
         Err(error) => return Err(error.into()),
     };
-    for key in &deleted {
-        state.artifacts.remove_variant(key).await;
-    }
     state.announce(Event::Changed {
         name: name.to_string(),
         owner: owner.to_string(),
     });
+    for key in &deleted {
+        state.artifacts.remove_variant(key).await;
+    }
     Ok(warp::reply::json(&serde_json::json!({ "deleted": name })).into_response())
 }

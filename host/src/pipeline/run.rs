@@ -88,10 +88,20 @@ impl Pipeline {
 
     /// Aborts the job for `key`: its plugin call and programs are stopped, the variant ends
     /// `aborted`, and the previous site, if any, is left as it was.
-    pub async fn abort(&self, key: &VariantKey) -> Result<(), JobError> {
-        self.jobs.abort(key).await?;
-        self.end(key, "aborted", "Generation aborted by user").await;
-        Ok(())
+    pub async fn abort(self: &Arc<Self>, key: &VariantKey) -> Result<(), JobError> {
+        // Its own task: a client that hangs up mid-abort must not leave the job stopped but
+        // its variant still `generating`.
+        let pipeline = self.clone();
+        let key = key.clone();
+        tokio::spawn(async move {
+            pipeline.jobs.abort(&key).await?;
+            pipeline
+                .end(&key, "aborted", "Generation aborted by user")
+                .await;
+            Ok(())
+        })
+        .await
+        .unwrap_or(Err(JobError::StillFinishing))
     }
 
     async fn run(self: Arc<Self>, spec: JobSpec) {
@@ -138,8 +148,9 @@ impl Pipeline {
     async fn end(&self, key: &VariantKey, status: &str, message: &str) {
         match self.store.end_generation(key, status, message).await {
             Ok(variant) => self.events.publish(Event::status_change(&variant)),
-            // It finished or was deleted meanwhile: nothing to end.
-            Err(DbError::NotFound) => {}
+            // It finished or was deleted meanwhile: nothing to end, but whatever it became
+            // (an abort racing the last write can find it `ready`) must reach the listings.
+            Err(DbError::NotFound) => self.changed(key),
             Err(error) => tracing::error!("could not end the generation of {key}: {error}"),
         }
     }
