@@ -85,16 +85,25 @@ impl Default for WebSocketSettings {
     }
 }
 
+/// Bounds that keep the settings meaningful (and clear of overflow).
+const DAY_MS: u64 = 24 * 60 * 60 * 1000;
+const MAX_QUEUE: usize = 65_536;
+
 impl WebSocketSettings {
     fn validate(&self) -> Result<(), String> {
+        if self.ping_interval_ms > DAY_MS {
+            return Err("websocket.ping_interval_ms must be at most a day (86400000)".into());
+        }
         if self.pong_timeout_ms == 0 || self.pong_timeout_ms >= self.ping_interval_ms {
             return Err(
                 "websocket.pong_timeout_ms must be at least 1 and less than websocket.ping_interval_ms"
                     .into(),
             );
         }
-        if self.queue_messages < 4 {
-            return Err("websocket.queue_messages must be at least 4".into());
+        if !(4..=MAX_QUEUE).contains(&self.queue_messages) {
+            return Err(format!(
+                "websocket.queue_messages must be between 4 and {MAX_QUEUE}"
+            ));
         }
         Ok(())
     }
