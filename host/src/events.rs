@@ -84,8 +84,9 @@ impl Event {
 }
 
 impl Event {
-    /// The terminal event for a variant, from its row as it was stored: `last_generated` is
-    /// sent on `ready` only, `error_message` when the run did not succeed.
+    /// The terminal event for a variant, from its row as it was stored: `last_generated` and
+    /// `last_commit_sha` are sent on `ready` only, `error_message` when the run did not
+    /// succeed.
     pub fn status_change(variant: &Variant) -> Event {
         let ready = variant.status == "ready";
         Event::StatusChange {
@@ -97,7 +98,8 @@ impl Event {
             status: variant.status.clone(),
             page_count: variant.page_count,
             last_generated: variant.last_generated.clone().filter(|_| ready),
-            last_commit_sha: variant.last_commit_sha.clone(),
+            // On error or abort the stored sha is the previous run's, not this one's.
+            last_commit_sha: variant.last_commit_sha.clone().filter(|_| ready),
             error_message: variant.error_message.clone().filter(|_| !ready),
         }
     }

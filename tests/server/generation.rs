@@ -45,6 +45,20 @@ pub(crate) async fn generate(
     post(server, "/api/generate", As::Bearer(ADMIN_KEY), body).await
 }
 
+/// Aborts the generation of `repo`'s variant as the admin.
+pub(crate) async fn abort(
+    server: &RunningServer,
+    repo: &SampleRepo,
+) -> crate::support::api::Answer {
+    post(
+        server,
+        &format!("{}/abort", variant_path(repo)),
+        As::Bearer(ADMIN_KEY),
+        json!({}),
+    )
+    .await
+}
+
 /// Polls the variant until it leaves `generating`.
 async fn finished(server: &RunningServer, repo: &SampleRepo) -> Value {
     finished_at(server, &variant_path(repo)).await
@@ -282,13 +296,7 @@ async fn aborting_stops_the_cli_and_keeps_the_previous_site() {
         409
     );
 
-    let aborted = post(
-        &server,
-        &format!("{}/abort", variant_path(&repo)),
-        As::Bearer(ADMIN_KEY),
-        json!({}),
-    )
-    .await;
+    let aborted = abort(&server, &repo).await;
     assert_eq!(aborted.status, 200, "{}", aborted.text());
     assert_eq!(
         aborted.json(),
@@ -306,13 +314,7 @@ async fn aborting_stops_the_cli_and_keeps_the_previous_site() {
     )
     .await;
     assert_eq!(index.status, 200, "the previous site is still served");
-    let again = post(
-        &server,
-        &format!("{}/abort", variant_path(&repo)),
-        As::Bearer(ADMIN_KEY),
-        json!({}),
-    )
-    .await;
+    let again = abort(&server, &repo).await;
     assert_eq!(again.status, 404);
     let named = post(
         &server,

@@ -3,7 +3,7 @@
 use serde_json::json;
 
 use crate::support::api::{
-    ADMIN_KEY, As, Seed, create_user, delete, get, post, seed, start_server,
+    ADMIN_KEY, As, PROJECT_FIELDS, Seed, create_user, delete, get, post, seed, start_server,
 };
 
 fn names(body: &serde_json::Value) -> Vec<String> {
@@ -75,23 +75,7 @@ async fn the_listing_shows_what_each_caller_may_see_newest_first() {
     }
 
     let variant = &get(&server, "/api/status", As::Bearer(&alice)).await.json()["projects"][1];
-    for field in [
-        "name",
-        "branch",
-        "ai_provider",
-        "ai_model",
-        "owner",
-        "repo_url",
-        "status",
-        "current_stage",
-        "last_commit_sha",
-        "last_generated",
-        "page_count",
-        "error_message",
-        "plan_json",
-        "created_at",
-        "updated_at",
-    ] {
+    for field in PROJECT_FIELDS {
         assert!(
             variant.get(field).is_some(),
             "Project object lacks {field}: {variant}"

@@ -4,9 +4,13 @@
 
 use std::time::Duration;
 
+use docsfy::store::Store;
+use docsfy::store::variants::Visibility;
 use serde_json::json;
 
-use crate::support::api::{ADMIN_KEY, As, Seed, create_user, delete, get, login, post, seed};
+use crate::support::api::{
+    ADMIN_KEY, As, PROJECT_FIELDS, Seed, create_user, delete, get, grant, login, post, seed,
+};
 use crate::support::server::RunningServer;
 use crate::support::ws::{WsAuth, connect, listed};
 
@@ -59,23 +63,7 @@ async fn the_first_message_is_a_sync_of_what_the_token_may_see() {
         "most recently updated first"
     );
     let project = &sync["projects"][0];
-    for field in [
-        "name",
-        "branch",
-        "ai_provider",
-        "ai_model",
-        "owner",
-        "repo_url",
-        "status",
-        "current_stage",
-        "last_commit_sha",
-        "last_generated",
-        "page_count",
-        "error_message",
-        "plan_json",
-        "created_at",
-        "updated_at",
-    ] {
+    for field in PROJECT_FIELDS {
         assert!(project.get(field).is_some(), "{field} missing in {project}");
     }
     assert_eq!(project["ai_provider"], "claude");
@@ -99,6 +87,15 @@ async fn the_first_message_is_a_sync_of_what_the_token_may_see() {
         json!({"beta": ["main"], "gamma": ["main"]}),
         "users see their own ready branches only"
     );
+    let store = Store::open(server.data_dir.path()).await.expect("store");
+    let stored: serde_json::Value = serde_json::from_str(
+        &store
+            .list_variants_json(Visibility::User("bob"))
+            .await
+            .expect("listing"),
+    )
+    .expect("json");
+    assert_eq!(sync["projects"], stored, "the listing as stored");
     let rest = get(&server, "/api/status", As::Bearer(&bob_key))
         .await
         .json();
@@ -197,18 +194,14 @@ async fn granting_and_revoking_access_resyncs_that_user_only() {
     let alice_key = create_user(&server, "alice", "user").await;
     let bob_key = create_user(&server, "bob", "viewer").await;
     seed(server.data_dir.path(), &Seed::ready("alice", "alpha")).await;
+    // Another ready claude/opus variant: deleting alpha leaves `known_models` as it was.
+    seed(server.data_dir.path(), &Seed::ready("alice", "other")).await;
     let mut alice = connect(&server, WsAuth::Token(&alice_key)).await;
     let mut bob = connect(&server, WsAuth::Token(&bob_key)).await;
     alice.sync().await;
     assert_eq!(listed(&bob.sync().await), []);
 
-    let granted = post(
-        &server,
-        "/api/admin/projects/alpha/access",
-        As::Bearer(ADMIN_KEY),
-        json!({"username": "bob", "owner": "alice"}),
-    )
-    .await;
+    let granted = grant(&server, "alpha", "alice", "bob").await;
     assert_eq!(granted.status, 200, "{}", granted.text());
     let sync = bob.sync().await;
     assert_eq!(listed(&sync), [pair("alpha", "alice")]);
@@ -219,7 +212,7 @@ async fn granting_and_revoking_access_resyncs_that_user_only() {
     );
     alice.expect_nothing_for(Duration::from_millis(300)).await;
 
-    // Now that it is shared, bob hears when alice deletes it.
+    // Once revoked, bob no longer hears of alpha, not even of its deletion.
     let revoked = delete(
         &server,
         "/api/admin/projects/alpha/access/bob?owner=alice",
@@ -242,13 +235,7 @@ async fn deleting_a_user_resyncs_the_users_they_shared_with_and_closes_their_soc
     let alice_key = create_user(&server, "alice", "user").await;
     let bob_key = create_user(&server, "bob", "user").await;
     seed(server.data_dir.path(), &Seed::ready("alice", "alpha")).await;
-    let granted = post(
-        &server,
-        "/api/admin/projects/alpha/access",
-        As::Bearer(ADMIN_KEY),
-        json!({"username": "bob", "owner": "alice"}),
-    )
-    .await;
+    let granted = grant(&server, "alpha", "alice", "bob").await;
     assert_eq!(granted.status, 200);
     let mut alice = connect(&server, WsAuth::Token(&alice_key)).await;
     let mut bob = connect(&server, WsAuth::Token(&bob_key)).await;
@@ -304,6 +291,21 @@ async fn a_rotated_key_or_an_ended_session_closes_the_sockets_opened_with_it() {
     assert_eq!(logout.status, 200);
     assert_eq!(ending.closed().await.0, 1008);
     staying.expect_nothing_for(Duration::from_millis(300)).await;
+
+    // The ADMIN_KEY administrator's sessions end the same way.
+    let admin_session = login(&server, "admin", ADMIN_KEY).await;
+    let mut admin_by_session = connect(&server, WsAuth::Cookie(&admin_session)).await;
+    admin_by_session.sync().await;
+    let logout = post(
+        &server,
+        "/api/auth/logout",
+        As::Cookie(&admin_session),
+        json!({}),
+    )
+    .await;
+    assert_eq!(logout.status, 200);
+    assert_eq!(admin_by_session.closed().await.0, 1008);
+    admin.expect_nothing_for(Duration::from_millis(300)).await;
 }
 
 #[tokio::test]

@@ -11,8 +11,8 @@ use serde_json::{Value, json};
 use tokio_tungstenite::MaybeTlsStream;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
-use crate::generation::{PAGES, generate, start, variant_path};
-use crate::support::api::{ADMIN_KEY, As, Seed, create_user, delete, post, seed};
+use crate::generation::{PAGES, abort, generate, start};
+use crate::support::api::{ADMIN_KEY, As, Seed, create_user, delete, grant, seed};
 use crate::support::fake_ai::{FakeClaude, SampleRepo, claude_result};
 use crate::support::server::RunningServer;
 use crate::support::ws::{Socket, WsAuth, connect, listed};
@@ -80,13 +80,7 @@ async fn a_generation_is_seen_as_progress_then_status_change_then_sync() {
         },
     )
     .await;
-    let granted = post(
-        &server,
-        &format!("/api/admin/projects/{name}/access"),
-        As::Bearer(ADMIN_KEY),
-        json!({"username": "alice", "owner": "admin"}),
-    )
-    .await;
+    let granted = grant(&server, &name, "admin", "alice").await;
     assert_eq!(granted.status, 200, "{}", granted.text());
     let mut admin = connect(&server, WsAuth::Token(ADMIN_KEY)).await;
     let mut alice = connect(&server, WsAuth::Token(&alice_key)).await;
@@ -170,7 +164,64 @@ async fn a_generation_is_seen_as_progress_then_status_change_then_sync() {
     };
     assert_eq!(kinds(&alice_seen), kinds(&seen));
     assert_eq!(alice_seen[alice_seen.len() - 2], *ended);
+    // bob only learns that a model is now in use somewhere (`known_models` is server-wide),
+    // never anything of the project.
+    let bob_sync = bob.sync().await;
+    assert_eq!(listed(&bob_sync), []);
+    assert_eq!(
+        bob_sync["known_models"],
+        json!({"claude": ["opus", "sonnet"]})
+    );
     bob.expect_nothing_for(Duration::from_millis(500)).await;
+}
+
+#[tokio::test]
+async fn a_revoked_user_hears_nothing_more_of_a_running_generation() {
+    let fake = FakeClaude::new(PAGES);
+    let server = start(&fake);
+    let repo = SampleRepo::new();
+    let name = repo.project();
+    let alice_key = create_user(&server, "alice", "viewer").await;
+    seed(
+        server.data_dir.path(),
+        &Seed {
+            branch: "old",
+            ..Seed::ready("admin", &name)
+        },
+    )
+    .await;
+    assert_eq!(grant(&server, &name, "admin", "alice").await.status, 200);
+    let mut alice = connect(&server, WsAuth::Token(&alice_key)).await;
+    let mut admin = connect(&server, WsAuth::Token(ADMIN_KEY)).await;
+    alice.sync().await;
+    admin.sync().await;
+
+    fake.slow(true);
+    assert_eq!(generate(&server, &repo, json!({})).await.status, 202);
+    fake.wait_for_slow_call().await;
+    let seen = alice.until("progress").await;
+    assert_eq!(seen.last().expect("progress")["name"], name.as_str());
+
+    let revoked = delete(
+        &server,
+        &format!("/api/admin/projects/{name}/access/alice?owner=admin"),
+        As::Bearer(ADMIN_KEY),
+    )
+    .await;
+    assert_eq!(revoked.status, 200, "{}", revoked.text());
+    // Progress already queued may still come; then the new listing.
+    let seen = alice.until("sync").await;
+    assert_eq!(listed(seen.last().expect("sync")), []);
+
+    assert_eq!(abort(&server, &repo).await.status, 200);
+    admin.until("status_change").await;
+    fake.slow(false);
+    let again = generate(&server, &repo, json!({"force": true})).await;
+    assert_eq!(again.status, 202, "{}", again.text());
+    let ended = admin.until("status_change").await;
+    assert_eq!(ended.last().expect("ended")["status"], "ready");
+    admin.sync().await;
+    alice.expect_nothing_for(Duration::from_millis(500)).await;
 }
 
 #[tokio::test]
@@ -229,13 +280,7 @@ async fn failed_and_aborted_generations_end_with_their_status_change() {
     fake.slow(true);
     assert_eq!(generate(&server, &repo, json!({})).await.status, 202);
     fake.wait_for_slow_call().await;
-    let aborted = post(
-        &server,
-        &format!("{}/abort", variant_path(&repo)),
-        As::Bearer(ADMIN_KEY),
-        json!({}),
-    )
-    .await;
+    let aborted = abort(&server, &repo).await;
     assert_eq!(aborted.status, 200, "{}", aborted.text());
     let seen = one_generation(&mut admin).await;
     let [.., ended, last] = seen.as_slice() else {
@@ -331,8 +376,10 @@ async fn a_stuck_client_neither_delays_the_others_nor_is_sent_a_backlog() {
             break;
         }
     }
+    // What the kernel buffers and the queue held, then the fresh state: at most half of
+    // the syncs sent to the healthy client (7 of 31 on the 2-core CI machine).
     assert!(
-        syncs < 1 + DELETES,
+        syncs <= DELETES / 2,
         "the stuck client got {syncs} syncs: a backlog instead of a fresh state"
     );
     stuck.expect_nothing_for(Duration::from_millis(300)).await;

@@ -15,6 +15,25 @@ use super::server::RunningServer;
 /// The ADMIN_KEY every test server runs with.
 pub const ADMIN_KEY: &str = "test-admin-key-0123456789";
 
+/// Every field of the spec's Project object.
+pub const PROJECT_FIELDS: &[&str] = &[
+    "name",
+    "branch",
+    "ai_provider",
+    "ai_model",
+    "owner",
+    "repo_url",
+    "status",
+    "current_stage",
+    "last_commit_sha",
+    "last_generated",
+    "page_count",
+    "error_message",
+    "plan_json",
+    "created_at",
+    "updated_at",
+];
+
 /// What a request returned.
 #[derive(Debug)]
 pub struct Answer {
@@ -114,6 +133,17 @@ pub async fn create_user(server: &RunningServer, username: &str, role: &str) -> 
         .as_str()
         .expect("api_key")
         .to_string()
+}
+
+/// Shares `owner`'s project `name` with `username` through the admin API.
+pub async fn grant(server: &RunningServer, name: &str, owner: &str, username: &str) -> Answer {
+    post(
+        server,
+        &format!("/api/admin/projects/{name}/access"),
+        As::Bearer(ADMIN_KEY),
+        serde_json::json!({"username": username, "owner": owner}),
+    )
+    .await
 }
 
 /// Logs in and returns the session token from the cookie.

@@ -34,7 +34,7 @@ pub async fn projects_for(
         projects: serde_json::value::RawValue::from_string(
             store.list_variants_json(visibility(principal)).await?,
         )
-        .map_err(|e| DbError::Other(sqlx::Error::Decode(e.into())))?,
+        .map_err(unserialisable)?,
         known_models: store.known_models().await?,
         known_branches: store.known_branches(owner).await?,
     })
@@ -57,10 +57,27 @@ impl Audience {
     }
 }
 
+/// One audience's listing, rendered.
+#[derive(Clone)]
+pub struct Listing {
+    /// The JSON body of `/api/status`.
+    pub body: Arc<str>,
+    /// Its `known_models`, as JSON: server-wide, so a change elsewhere can alter it.
+    pub known_models: Arc<str>,
+}
+
+impl Listing {
+    /// The WebSocket `sync` message: the listing with its `type`.
+    pub fn sync_message(&self) -> String {
+        // The body is a JSON object; its fields follow the discriminator.
+        format!("{{\"type\":\"sync\",{}", &self.body[1..])
+    }
+}
+
 /// One audience's listing as of a count of published events.
 struct Snapshot {
     as_of: u64,
-    body: OnceCell<Arc<str>>,
+    listing: OnceCell<Listing>,
 }
 
 /// Listings as JSON text, rebuilt only after an event says something changed.
@@ -80,10 +97,9 @@ impl Listings {
         }
     }
 
-    /// The listing `principal` sees, as the JSON body of `/api/status`. Every change is
-    /// stored before its event is published, so a snapshot started after the last event
-    /// shows every change announced so far.
-    pub async fn body_for(&self, principal: &Principal) -> Result<Arc<str>, DbError> {
+    /// The listing `principal` sees. Every change is stored before its event is published,
+    /// so a snapshot started after the last event shows every change announced so far.
+    pub async fn for_principal(&self, principal: &Principal) -> Result<Listing, DbError> {
         let now = self.events.published();
         let audience = Audience::of(principal);
         let snapshot = {
@@ -96,7 +112,7 @@ impl Listings {
                     latest.retain(|_, s| s.as_of >= now);
                     let fresh = Arc::new(Snapshot {
                         as_of: now,
-                        body: OnceCell::new(),
+                        listing: OnceCell::new(),
                     });
                     latest.insert(audience, fresh.clone());
                     fresh
@@ -104,21 +120,22 @@ impl Listings {
             }
         };
         snapshot
-            .body
+            .listing
             .get_or_try_init(|| async {
                 let listing = projects_for(&self.store, principal).await?;
-                let text = serde_json::to_string(&listing)
-                    .map_err(|e| DbError::Other(sqlx::Error::Decode(e.into())))?;
-                Ok::<_, DbError>(Arc::from(text))
+                let listing_json = serde_json::to_string(&listing).map_err(unserialisable)?;
+                let models_json =
+                    serde_json::to_string(&listing.known_models).map_err(unserialisable)?;
+                Ok::<_, DbError>(Listing {
+                    body: Arc::from(listing_json),
+                    known_models: Arc::from(models_json),
+                })
             })
             .await
             .cloned()
     }
+}
 
-    /// The WebSocket `sync` message for `principal`: the listing with its `type`.
-    pub async fn sync_message_for(&self, principal: &Principal) -> Result<String, DbError> {
-        let body = self.body_for(principal).await?;
-        // The body is a JSON object; its fields follow the discriminator.
-        Ok(format!("{{\"type\":\"sync\",{}", &body[1..]))
-    }
+fn unserialisable(error: serde_json::Error) -> DbError {
+    DbError::Other(sqlx::Error::Decode(error.into()))
 }

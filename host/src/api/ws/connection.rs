@@ -16,7 +16,7 @@ use super::credential::Credential;
 use super::heartbeat::{Beat, Heartbeat, is_pong};
 use super::viewer::Viewer;
 use crate::api::AppState;
-use crate::auth::Principal;
+use crate::api::listing::Listing;
 use crate::events::{Event, Published};
 use crate::store::DbError;
 
@@ -58,16 +58,15 @@ struct Connection {
     outbox: mpsc::Sender<Message>,
     /// Messages were dropped: the next thing the client gets is a fresh `sync`.
     behind: bool,
+    /// The `known_models` of the last `sync` queued: they are server-wide, so a change the
+    /// viewer cannot see may still alter them.
+    models_sent: Option<Arc<str>>,
 }
 
-/// Serves an upgraded socket whose handshake presented `credential`, which stood for
-/// `principal` (`None`: authentication failed, the socket is closed with 1008).
-pub async fn serve<S>(
-    socket: S,
-    state: AppState,
-    credential: Option<Credential>,
-    principal: Result<Option<Principal>, DbError>,
-) where
+/// Serves an upgraded socket whose handshake presented `credential` (`None`: nothing, and
+/// the socket is closed with 1008).
+pub async fn serve<S>(socket: S, state: AppState, credential: Option<Credential>)
+where
     S: Stream<Item = Result<Message, warp::Error>> + Sink<Message> + Send + 'static,
 {
     let _open = state.sockets.opened();
@@ -76,28 +75,41 @@ pub async fn serve<S>(
     let (outbox, queued) = mpsc::channel(settings.queue_messages);
     let writer = tokio::spawn(write_queued(sink, queued));
     let grace = Duration::from_millis(settings.pong_timeout_ms);
-    let close = match (credential, principal) {
-        (Some(credential), Ok(Some(principal))) => {
-            // Listening starts before the first snapshot, so nothing falls between the two.
-            let events = state.pipeline.events.subscribe();
-            match Viewer::load(&state.store, principal).await {
-                Ok(viewer) => {
-                    let mut connection = Connection {
-                        state,
-                        credential,
-                        viewer,
-                        outbox: outbox.clone(),
-                        behind: false,
-                    };
-                    connection.run(&mut incoming, events).await
-                }
-                Err(error) => Some(Close::internal(error)),
-            }
+    // Listening starts before the credential is checked and the first snapshot taken, so
+    // that no change (a revoked key, a new variant) falls between them.
+    let events = state.pipeline.events.subscribe();
+    let close = match accept(&state, credential).await {
+        Ok((credential, viewer)) => {
+            let mut connection = Connection {
+                state,
+                credential,
+                viewer,
+                outbox: outbox.clone(),
+                behind: false,
+                models_sent: None,
+            };
+            connection.run(&mut incoming, events).await
         }
-        (_, Ok(_)) => Some(Close::auth_failed()),
-        (_, Err(error)) => Some(Close::internal(error)),
+        Err(close) => Some(close),
     };
     finish(outbox, writer, close, grace).await;
+}
+
+/// The credential and its viewer, or why the socket must close.
+async fn accept(
+    state: &AppState,
+    credential: Option<Credential>,
+) -> Result<(Credential, Viewer), Close> {
+    let credential = credential.ok_or_else(Close::auth_failed)?;
+    let principal = credential
+        .principal(&state.auth)
+        .await
+        .map_err(Close::internal)?
+        .ok_or_else(Close::auth_failed)?;
+    let viewer = Viewer::load(&state.store, principal)
+        .await
+        .map_err(Close::internal)?;
+    Ok((credential, viewer))
 }
 
 impl Connection {
@@ -176,34 +188,28 @@ impl Connection {
             }
             Event::StatusChange { name, owner, .. } => {
                 if !self.viewer.sees(name, owner) {
-                    return Ok(());
+                    return self.sync_if_models_changed().await;
                 }
                 self.deliver(published.json().to_string());
                 self.send_sync().await
             }
             Event::Changed { name, owner } => {
-                if !self.viewer.sees(name, owner) {
-                    return Ok(());
+                // Grants go with their projects when an owner is deleted: read them again.
+                if self.viewer.sees(name, owner) {
+                    self.resync_with_grants().await
+                } else {
+                    self.sync_if_models_changed().await
                 }
-                // A deleted owner's grants went with their projects.
-                self.viewer
-                    .reload_grants(&self.state.store)
-                    .await
-                    .map_err(Close::internal)?;
-                self.send_sync().await
             }
             Event::AccessChanged { username, .. } => {
-                if !self.viewer.is(username) {
-                    return Ok(());
+                if self.viewer.is(username) {
+                    self.resync_with_grants().await?;
                 }
-                self.viewer
-                    .reload_grants(&self.state.store)
-                    .await
-                    .map_err(Close::internal)?;
-                self.send_sync().await
+                Ok(())
             }
             Event::AccountChanged { username } => {
-                if self.viewer.is(username) {
+                // Also for `admin`: an ADMIN_KEY session ends at logout like any other.
+                if self.viewer.principal.username == *username {
                     self.check_credential().await?;
                 }
                 Ok(())
@@ -235,8 +241,18 @@ impl Connection {
     async fn ping(&mut self) -> Result<(), Close> {
         // Credentials also expire on their own (sessions last 8 hours): each beat checks.
         self.check_credential().await?;
-        self.deliver(PING.to_string());
+        // Sent even while behind, whenever there is room: a client catching up must get the
+        // chance to answer. One whose queue stays full for two beats is treated as gone.
+        let _ = self.outbox.try_send(Message::text(PING));
         Ok(())
+    }
+
+    async fn resync_with_grants(&mut self) -> Result<(), Close> {
+        self.viewer
+            .reload_grants(&self.state.store)
+            .await
+            .map_err(Close::internal)?;
+        self.send_sync().await
     }
 
     /// Queues a `sync` unless the socket is behind (it gets one when it catches up).
@@ -244,27 +260,44 @@ impl Connection {
         if self.behind {
             return Ok(());
         }
-        let sync = self.sync_message().await?;
-        self.deliver(sync);
+        let listing = self.listing().await?;
+        self.models_sent = Some(listing.known_models.clone());
+        self.deliver(listing.sync_message());
         Ok(())
     }
 
+    /// A `sync` for a change the viewer cannot see, if it changed their `known_models`.
+    async fn sync_if_models_changed(&mut self) -> Result<(), Close> {
+        if self.behind {
+            return Ok(());
+        }
+        let listing = self.listing().await?;
+        if self.models_sent.as_ref() != Some(&listing.known_models) {
+            self.models_sent = Some(listing.known_models.clone());
+            self.deliver(listing.sync_message());
+        }
+        Ok(())
+    }
+
+    /// The fresh `sync` of a socket that fell behind. Events it skipped may have revoked a
+    /// grant or a credential: both are read again first.
     async fn resync(&mut self, permit: mpsc::Permit<'_, Message>) -> Result<(), Close> {
-        let sync = self
-            .state
-            .listings
-            .sync_message_for(&self.viewer.principal)
+        self.check_credential().await?;
+        self.viewer
+            .reload_grants(&self.state.store)
             .await
             .map_err(Close::internal)?;
-        permit.send(Message::text(sync));
+        let listing = self.listing().await?;
+        self.models_sent = Some(listing.known_models.clone());
+        permit.send(Message::text(listing.sync_message()));
         self.behind = false;
         Ok(())
     }
 
-    async fn sync_message(&self) -> Result<String, Close> {
+    async fn listing(&self) -> Result<Listing, Close> {
         self.state
             .listings
-            .sync_message_for(&self.viewer.principal)
+            .for_principal(&self.viewer.principal)
             .await
             .map_err(Close::internal)
     }

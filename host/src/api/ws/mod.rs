@@ -34,18 +34,14 @@ pub fn routes(
         .and(warp::query::<Query>())
         .and(warp::cookie::optional::<String>(SESSION_COOKIE))
         .and(with_state(state))
-        .then(
-            |ws: Ws, query: Query, cookie: Option<String>, state: AppState| async move {
+        .map(
+            |ws: Ws, query: Query, cookie: Option<String>, state: AppState| {
+                // Checked once upgraded: a failed authentication still completes the
+                // handshake, then closes with 1008, as docsfy's clients expect.
                 let credential = Credential::from_handshake(query.get("token").cloned(), cookie);
-                let principal = match &credential {
-                    Some(credential) => credential.principal(&state.auth).await,
-                    None => Ok(None),
-                };
                 ws.max_message_size(MAX_CLIENT_MESSAGE)
                     .max_frame_size(MAX_CLIENT_MESSAGE)
-                    .on_upgrade(move |socket| {
-                        connection::serve(socket, state, credential, principal)
-                    })
+                    .on_upgrade(move |socket| connection::serve(socket, state, credential))
                     .into_response()
             },
         );
