@@ -48,6 +48,8 @@ pub enum Event {
     /// Variants of (name, owner) appeared, were replaced or deleted: the listings of
     /// everyone who can see them must be refreshed.
     Changed { name: String, owner: String },
+    /// Every project of `owner` is gone (the user was deleted), and their shares with it.
+    OwnerGone { owner: String },
     /// `username` was granted or lost access to (name, owner).
     AccessChanged {
         name: String,

@@ -46,6 +46,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         async move {
             shutdown_signal().await;
             tracing::info!("stopping: closing live sockets");
+            state.sockets.begin_stopping();
             state.announce(Event::ServerStopping);
             state.sockets.all_closed_within(SOCKETS_GOODBYE).await;
         }

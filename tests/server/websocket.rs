@@ -235,18 +235,32 @@ async fn deleting_a_user_resyncs_the_users_they_shared_with_and_closes_their_soc
     let alice_key = create_user(&server, "alice", "user").await;
     let bob_key = create_user(&server, "bob", "user").await;
     seed(server.data_dir.path(), &Seed::ready("alice", "alpha")).await;
+    seed(server.data_dir.path(), &Seed::ready("alice", "omega")).await;
+    seed(server.data_dir.path(), &Seed::ready("bob", "beta")).await;
     let granted = grant(&server, "alpha", "alice", "bob").await;
     assert_eq!(granted.status, 200);
     let mut alice = connect(&server, WsAuth::Token(&alice_key)).await;
     let mut bob = connect(&server, WsAuth::Token(&bob_key)).await;
+    let mut admin = connect(&server, WsAuth::Token(ADMIN_KEY)).await;
     alice.sync().await;
-    assert_eq!(listed(&bob.sync().await), [pair("alpha", "alice")]);
+    assert_eq!(
+        listed(&bob.sync().await),
+        [pair("beta", "bob"), pair("alpha", "alice")]
+    );
+    admin.sync().await;
 
     let deleted = delete(&server, "/api/admin/users/alice", As::Bearer(ADMIN_KEY)).await;
     assert_eq!(deleted.status, 200, "{}", deleted.text());
-    assert_eq!(listed(&bob.sync().await), []);
+    assert_eq!(listed(&bob.sync().await), [pair("beta", "bob")]);
     let (code, _) = alice.closed().await;
     assert_eq!(code, 1008);
+    assert_eq!(
+        listed(&admin.sync().await),
+        [pair("beta", "bob")],
+        "one sync for all of alice's projects"
+    );
+    admin.expect_nothing_for(Duration::from_millis(300)).await;
+    bob.expect_nothing_for(Duration::from_millis(100)).await;
 }
 
 #[tokio::test]

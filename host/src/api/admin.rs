@@ -1,7 +1,5 @@
 //! `/api/admin/*`: users (create, list, delete, rotate a key) and project sharing.
 
-use std::collections::BTreeSet;
-
 use warp::Filter;
 use warp::Reply;
 use warp::reply::Response;
@@ -148,13 +146,9 @@ async fn delete_user(
         Err(error) => return Err(error.into()),
     };
     state.auth.forget(&username);
-    let projects: BTreeSet<(String, String)> = deleted
-        .iter()
-        .map(|key| (key.name.clone(), key.owner.clone()))
-        .collect();
-    for (name, owner) in projects {
-        state.announce(Event::Changed { name, owner });
-    }
+    state.announce(Event::OwnerGone {
+        owner: username.clone(),
+    });
     state.announce(Event::AccountChanged {
         username: username.clone(),
     });

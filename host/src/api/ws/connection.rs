@@ -41,6 +41,13 @@ impl Close {
         }
     }
 
+    fn server_stopping() -> Close {
+        Close {
+            code: GOING_AWAY,
+            reason: "Server shutting down",
+        }
+    }
+
     fn internal(error: DbError) -> Close {
         tracing::error!("websocket: {error}");
         Close {
@@ -79,6 +86,8 @@ where
     // that no change (a revoked key, a new variant) falls between them.
     let events = state.pipeline.events.subscribe();
     let close = match accept(&state, credential).await {
+        // Opened while the server is saying goodbye: it missed the announcement.
+        Ok(_) if state.sockets.stopping() => Some(Close::server_stopping()),
         Ok((credential, viewer)) => {
             let mut connection = Connection {
                 state,
@@ -152,10 +161,7 @@ impl Connection {
                         self.behind = true;
                         Ok(())
                     }
-                    Err(RecvError::Closed) => Err(Close {
-                        code: GOING_AWAY,
-                        reason: "Server shutting down",
-                    }),
+                    Err(RecvError::Closed) => Err(Close::server_stopping()),
                 },
                 permit = outbox.reserve(), if self.behind => match permit {
                     Ok(permit) => self.resync(permit).await,
@@ -201,6 +207,13 @@ impl Connection {
                     self.sync_if_models_changed().await
                 }
             }
+            Event::OwnerGone { owner } => {
+                if self.viewer.sees_any_of(owner) {
+                    self.resync_with_grants().await
+                } else {
+                    self.sync_if_models_changed().await
+                }
+            }
             Event::AccessChanged { username, .. } => {
                 if self.viewer.is(username) {
                     self.resync_with_grants().await?;
@@ -214,10 +227,7 @@ impl Connection {
                 }
                 Ok(())
             }
-            Event::ServerStopping => Err(Close {
-                code: GOING_AWAY,
-                reason: "Server shutting down",
-            }),
+            Event::ServerStopping => Err(Close::server_stopping()),
         }
     }
 

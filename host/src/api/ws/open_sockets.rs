@@ -2,7 +2,7 @@
 //! (a close frame with 1001) before the process exits.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use tokio::sync::Notify;
@@ -12,6 +12,7 @@ use tokio::sync::Notify;
 pub struct OpenSockets {
     count: AtomicUsize,
     all_closed: Notify,
+    stopping: AtomicBool,
 }
 
 /// Held by a socket for as long as it is open.
@@ -22,6 +23,17 @@ impl OpenSockets {
     pub fn opened(self: &Arc<Self>) -> OpenSocket {
         self.count.fetch_add(1, Ordering::SeqCst);
         OpenSocket(self.clone())
+    }
+
+    /// Whether the server is stopping (sockets opened now are closed at once).
+    pub fn stopping(&self) -> bool {
+        self.stopping.load(Ordering::SeqCst)
+    }
+
+    /// Marks the server as stopping; call before announcing it, so that a socket opened
+    /// after the announcement sees the mark.
+    pub fn begin_stopping(&self) {
+        self.stopping.store(true, Ordering::SeqCst);
     }
 
     /// Waits until no socket is open, or `limit` has passed.

@@ -47,6 +47,13 @@ impl Viewer {
                 .is_some_and(|names| names.contains(name))
     }
 
+    /// Whether any project of `owner` is visible to this socket.
+    pub fn sees_any_of(&self, owner: &str) -> bool {
+        self.principal.is_admin()
+            || self.principal.username == owner
+            || self.shared.contains_key(owner)
+    }
+
     /// Whether the socket was opened by the user `username` (ADMIN_KEY sockets are nobody's
     /// account: that key changes only with the server's configuration).
     pub fn is(&self, username: &str) -> bool {
