@@ -131,7 +131,10 @@ impl Socket {
             match frame {
                 Some(Ok(Message::Text(text))) if text.contains(r#""type":"ping""#) => {}
                 Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
-                other => panic!("expected silence, got {other:?}"),
+                other => {
+                    let shown: String = format!("{other:?}").chars().take(300).collect();
+                    panic!("expected silence, got {shown}");
+                }
             }
         }
     }

@@ -3,7 +3,7 @@
 //! queue is full the socket drops what it cannot send and, once the client catches up, sends
 //! one fresh `sync` in place of the backlog.
 
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
@@ -15,8 +15,10 @@ use warp::ws::Message;
 use super::credential::Credential;
 use super::heartbeat::{Beat, Heartbeat, is_pong};
 use super::viewer::Viewer;
+use super::writer::{Outgoing, SyncSource, finish, write_queued};
 use crate::api::AppState;
 use crate::api::listing::Listing;
+use crate::auth::Principal;
 use crate::events::{Event, Published};
 use crate::store::DbError;
 
@@ -62,7 +64,9 @@ struct Connection {
     state: AppState,
     credential: Credential,
     viewer: Viewer,
-    outbox: mpsc::Sender<Message>,
+    /// Who the writer renders each `sync` for (the viewer's principal, shared).
+    rendered_for: Arc<RwLock<Principal>>,
+    outbox: mpsc::Sender<Outgoing>,
     /// Messages were dropped: the next thing the client gets is a fresh `sync`.
     behind: bool,
     /// The `known_models` of the last `sync` queued: they are server-wide, so a change the
@@ -78,30 +82,49 @@ where
 {
     let _open = state.sockets.opened();
     let settings = state.config.websocket.clone();
-    let (sink, mut incoming) = socket.split();
-    let (outbox, queued) = mpsc::channel(settings.queue_messages);
-    let writer = tokio::spawn(write_queued(sink, queued));
     let grace = Duration::from_millis(settings.pong_timeout_ms);
+    let (mut sink, mut incoming) = socket.split();
     // Listening starts before the credential is checked and the first snapshot taken, so
     // that no change (a revoked key, a new variant) falls between them.
     let events = state.pipeline.events.subscribe();
-    let close = match accept(&state, credential).await {
+    let accepted = match accept(&state, credential).await {
         // Opened while the server is saying goodbye: it missed the announcement.
-        Ok(_) if state.sockets.stopping() => Some(Close::server_stopping()),
-        Ok((credential, viewer)) => {
-            let mut connection = Connection {
-                state,
-                credential,
-                viewer,
-                outbox: outbox.clone(),
-                behind: false,
-                models_sent: None,
-            };
-            connection.run(&mut incoming, events).await
-        }
-        Err(close) => Some(close),
+        Ok(_) if state.sockets.stopping() => Err(Close::server_stopping()),
+        other => other,
     };
-    finish(outbox, writer, close, grace).await;
+    let (credential, viewer) = match accepted {
+        Ok(accepted) => accepted,
+        Err(Close { code, reason }) => {
+            let goodbye = async {
+                let _ = sink.send(Message::close_with(code, reason)).await;
+                let _ = sink.close().await;
+            };
+            let _ = tokio::time::timeout(grace, goodbye).await;
+            return;
+        }
+    };
+    let rendered_for = Arc::new(RwLock::new(viewer.principal.clone()));
+    let (outbox, queued) = mpsc::channel(settings.queue_messages);
+    let writer = tokio::spawn(write_queued(
+        sink,
+        queued,
+        SyncSource {
+            listings: state.listings.clone(),
+            principal: rendered_for.clone(),
+        },
+    ));
+    let mut connection = Connection {
+        state,
+        credential,
+        viewer,
+        rendered_for,
+        outbox: outbox.clone(),
+        behind: false,
+        models_sent: None,
+    };
+    let close = connection.run(&mut incoming, events).await;
+    drop(connection);
+    finish(outbox, writer, close.map(|c| (c.code, c.reason)), grace).await;
 }
 
 /// The credential and its viewer, or why the socket must close.
@@ -238,9 +261,10 @@ impl Connection {
             Ok(Some(principal)) if principal == self.viewer.principal => Ok(()),
             Ok(Some(principal)) => {
                 // Same credential, new standing (a role changed): start over as that.
-                self.viewer = Viewer::load(&self.state.store, principal)
+                self.viewer = Viewer::load(&self.state.store, principal.clone())
                     .await
                     .map_err(Close::internal)?;
+                *self.rendered_for.write().unwrap_or_else(|e| e.into_inner()) = principal;
                 self.send_sync().await
             }
             Ok(None) => Err(Close::auth_failed()),
@@ -253,7 +277,7 @@ impl Connection {
         self.check_credential().await?;
         // Sent even while behind, whenever there is room: a client catching up must get the
         // chance to answer. One whose queue stays full for two beats is treated as gone.
-        let _ = self.outbox.try_send(Message::text(PING));
+        let _ = self.outbox.try_send(Outgoing::Message(Message::text(PING)));
         Ok(())
     }
 
@@ -270,9 +294,8 @@ impl Connection {
         if self.behind {
             return Ok(());
         }
-        let listing = self.listing().await?;
-        self.models_sent = Some(listing.known_models.clone());
-        self.deliver(listing.sync_message());
+        self.models_sent = Some(self.listing().await?.known_models);
+        self.queue(Outgoing::Sync);
         Ok(())
     }
 
@@ -281,25 +304,24 @@ impl Connection {
         if self.behind {
             return Ok(());
         }
-        let listing = self.listing().await?;
-        if self.models_sent.as_ref() != Some(&listing.known_models) {
-            self.models_sent = Some(listing.known_models.clone());
-            self.deliver(listing.sync_message());
+        let models = self.listing().await?.known_models;
+        if self.models_sent.as_ref() != Some(&models) {
+            self.models_sent = Some(models);
+            self.queue(Outgoing::Sync);
         }
         Ok(())
     }
 
     /// The fresh `sync` of a socket that fell behind. Events it skipped may have revoked a
     /// grant or a credential: both are read again first.
-    async fn resync(&mut self, permit: mpsc::Permit<'_, Message>) -> Result<(), Close> {
+    async fn resync(&mut self, permit: mpsc::Permit<'_, Outgoing>) -> Result<(), Close> {
         self.check_credential().await?;
         self.viewer
             .reload_grants(&self.state.store)
             .await
             .map_err(Close::internal)?;
-        let listing = self.listing().await?;
-        self.models_sent = Some(listing.known_models.clone());
-        permit.send(Message::text(listing.sync_message()));
+        self.models_sent = Some(self.listing().await?.known_models);
+        permit.send(Outgoing::Sync);
         self.behind = false;
         Ok(())
     }
@@ -312,57 +334,18 @@ impl Connection {
             .map_err(Close::internal)
     }
 
-    /// Queues `text` without waiting; a full queue puts the socket behind.
+    /// Queues an event's `text` without waiting.
     fn deliver(&mut self, text: String) {
+        self.queue(Outgoing::Message(Message::text(text)));
+    }
+
+    /// Queues without waiting; a full queue puts the socket behind.
+    fn queue(&mut self, outgoing: Outgoing) {
         if self.behind {
             return;
         }
-        if let Err(mpsc::error::TrySendError::Full(_)) = self.outbox.try_send(Message::text(text)) {
+        if let Err(mpsc::error::TrySendError::Full(_)) = self.outbox.try_send(outgoing) {
             self.behind = true;
         }
-    }
-}
-
-/// Writes queued messages to the client, flushing once per batch.
-async fn write_queued<W>(sink: W, mut queued: mpsc::Receiver<Message>)
-where
-    W: Sink<Message> + Send,
-{
-    let mut sink = std::pin::pin!(sink);
-    while let Some(message) = queued.recv().await {
-        let mut closing = message.is_close();
-        if sink.feed(message).await.is_err() {
-            return;
-        }
-        while !closing && let Ok(message) = queued.try_recv() {
-            closing = message.is_close();
-            if sink.feed(message).await.is_err() {
-                return;
-            }
-        }
-        if sink.flush().await.is_err() || closing {
-            break;
-        }
-    }
-    let _ = sink.close().await;
-}
-
-/// Sends the close frame, if the server is the one closing, and gives the writer `grace` to
-/// deliver what is queued; a client too stuck to take it is cut off.
-async fn finish(
-    outbox: mpsc::Sender<Message>,
-    mut writer: tokio::task::JoinHandle<()>,
-    close: Option<Close>,
-    grace: Duration,
-) {
-    if let Some(Close { code, reason }) = close
-        && outbox.try_send(Message::close_with(code, reason)).is_err()
-    {
-        writer.abort();
-        return;
-    }
-    drop(outbox);
-    if tokio::time::timeout(grace, &mut writer).await.is_err() {
-        writer.abort();
     }
 }

@@ -9,6 +9,7 @@ mod credential;
 mod heartbeat;
 mod open_sockets;
 mod viewer;
+mod writer;
 
 use warp::Filter;
 use warp::Reply;
