@@ -95,18 +95,11 @@ fn logout(state: AppState) -> impl Filter<Extract = (Response,), Error = warp::R
                     if let Some(token) = cookie.filter(|t| !t.is_empty()) {
                         let ended = state
                             .auth
-                            .session(&token)
-                            .await
-                            .map_err(ApiError::internal)?;
-                        state
-                            .auth
                             .logout(&token)
                             .await
                             .map_err(ApiError::internal)?;
-                        if let Some(who) = ended {
-                            state.announce(Event::AccountChanged {
-                                username: who.username,
-                            });
+                        if let Some(username) = ended {
+                            state.announce(Event::AccountChanged { username });
                         }
                     }
                     let mut response =

@@ -188,8 +188,8 @@ impl Authenticator {
         Ok((who, token))
     }
 
-    /// Ends the session behind a cookie.
-    pub async fn logout(&self, token: &str) -> Result<(), DbError> {
+    /// Ends the session behind a cookie; returns the username it belonged to, if any.
+    pub async fn logout(&self, token: &str) -> Result<Option<String>, DbError> {
         self.store
             .delete_session(&keys::session_digest(token))
             .await

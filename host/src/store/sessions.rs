@@ -50,13 +50,14 @@ impl Store {
         })
     }
 
-    /// Ends one session (logout). Ending a session that does not exist is not an error.
-    pub async fn delete_session(&self, token_hash: &str) -> Result<(), DbError> {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+    /// Ends one session (logout); returns whose it was. Ending a session that does not exist
+    /// is not an error.
+    pub async fn delete_session(&self, token_hash: &str) -> Result<Option<String>, DbError> {
+        let owner = sqlx::query("DELETE FROM sessions WHERE token_hash = ? RETURNING username")
             .bind(token_hash)
-            .execute(self.pool())
+            .fetch_optional(self.pool())
             .await?;
-        Ok(())
+        Ok(owner.map(|row| row.try_get("username")).transpose()?)
     }
 
     /// Forgets expired sessions.
