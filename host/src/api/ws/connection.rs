@@ -3,7 +3,7 @@
 //! queue is full the socket drops what it cannot send and, once the client catches up, sends
 //! one fresh `sync` in place of the backlog.
 
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
@@ -15,10 +15,8 @@ use warp::ws::Message;
 use super::credential::Credential;
 use super::heartbeat::{Beat, Heartbeat, is_pong};
 use super::viewer::Viewer;
-use super::writer::{Outgoing, SyncSource, finish, write_queued};
+use super::writer::{Outgoing, finish, write_queued};
 use crate::api::AppState;
-use crate::api::listing::Listing;
-use crate::auth::Principal;
 use crate::events::{Event, Published};
 use crate::store::DbError;
 
@@ -64,14 +62,9 @@ struct Connection {
     state: AppState,
     credential: Credential,
     viewer: Viewer,
-    /// Who the writer renders each `sync` for (the viewer's principal, shared).
-    rendered_for: Arc<RwLock<Principal>>,
     outbox: mpsc::Sender<Outgoing>,
     /// Messages were dropped: the next thing the client gets is a fresh `sync`.
     behind: bool,
-    /// The `known_models` of the last `sync` queued: they are server-wide, so a change the
-    /// viewer cannot see may still alter them.
-    models_sent: Option<Arc<str>>,
 }
 
 /// Serves an upgraded socket whose handshake presented `credential` (`None`: nothing, and
@@ -103,24 +96,14 @@ where
             return;
         }
     };
-    let rendered_for = Arc::new(RwLock::new(viewer.principal.clone()));
     let (outbox, queued) = mpsc::channel(settings.queue_messages);
-    let writer = tokio::spawn(write_queued(
-        sink,
-        queued,
-        SyncSource {
-            listings: state.listings.clone(),
-            principal: rendered_for.clone(),
-        },
-    ));
+    let writer = tokio::spawn(write_queued(sink, queued, state.listings.clone()));
     let mut connection = Connection {
         state,
         credential,
         viewer,
-        rendered_for,
         outbox: outbox.clone(),
         behind: false,
-        models_sent: None,
     };
     let close = connection.run(&mut incoming, events).await;
     drop(connection);
@@ -154,9 +137,7 @@ impl Connection {
     where
         R: Stream<Item = Result<Message, warp::Error>> + Unpin,
     {
-        if let Err(close) = self.send_sync().await {
-            return Some(close);
-        }
+        self.send_sync();
         let settings = &self.state.config.websocket;
         let mut heartbeat = Heartbeat::new(
             Duration::from_millis(settings.ping_interval_ms),
@@ -216,25 +197,29 @@ impl Connection {
                 Ok(())
             }
             Event::StatusChange { name, owner, .. } => {
-                if !self.viewer.sees(name, owner) {
-                    return self.sync_if_models_changed().await;
+                if self.viewer.sees(name, owner) {
+                    self.deliver(published.json().to_string());
+                    self.send_sync();
+                } else {
+                    self.sync_if_models_changed();
                 }
-                self.deliver(published.json().to_string());
-                self.send_sync().await
+                Ok(())
             }
             Event::Changed { name, owner } => {
                 // Grants go with their projects when an owner is deleted: read them again.
                 if self.viewer.sees(name, owner) {
                     self.resync_with_grants().await
                 } else {
-                    self.sync_if_models_changed().await
+                    self.sync_if_models_changed();
+                    Ok(())
                 }
             }
             Event::OwnerGone { owner } => {
                 if self.viewer.sees_any_of(owner) {
                     self.resync_with_grants().await
                 } else {
-                    self.sync_if_models_changed().await
+                    self.sync_if_models_changed();
+                    Ok(())
                 }
             }
             Event::AccessChanged { username, .. } => {
@@ -261,11 +246,11 @@ impl Connection {
             Ok(Some(principal)) if principal == self.viewer.principal => Ok(()),
             Ok(Some(principal)) => {
                 // Same credential, new standing (a role changed): start over as that.
-                self.viewer = Viewer::load(&self.state.store, principal.clone())
+                self.viewer = Viewer::load(&self.state.store, principal)
                     .await
                     .map_err(Close::internal)?;
-                *self.rendered_for.write().unwrap_or_else(|e| e.into_inner()) = principal;
-                self.send_sync().await
+                self.send_sync();
+                Ok(())
             }
             Ok(None) => Err(Close::auth_failed()),
             Err(error) => Err(Close::internal(error)),
@@ -286,30 +271,18 @@ impl Connection {
             .reload_grants(&self.state.store)
             .await
             .map_err(Close::internal)?;
-        self.send_sync().await
+        self.send_sync();
+        Ok(())
     }
 
     /// Queues a `sync` unless the socket is behind (it gets one when it catches up).
-    async fn send_sync(&mut self) -> Result<(), Close> {
-        if self.behind {
-            return Ok(());
-        }
-        self.models_sent = Some(self.listing().await?.known_models);
-        self.queue(Outgoing::Sync);
-        Ok(())
+    fn send_sync(&mut self) {
+        self.queue(Outgoing::Sync(self.viewer.principal.clone()));
     }
 
     /// A `sync` for a change the viewer cannot see, if it changed their `known_models`.
-    async fn sync_if_models_changed(&mut self) -> Result<(), Close> {
-        if self.behind {
-            return Ok(());
-        }
-        let models = self.listing().await?.known_models;
-        if self.models_sent.as_ref() != Some(&models) {
-            self.models_sent = Some(models);
-            self.queue(Outgoing::Sync);
-        }
-        Ok(())
+    fn sync_if_models_changed(&mut self) {
+        self.queue(Outgoing::SyncIfModelsChanged(self.viewer.principal.clone()));
     }
 
     /// The fresh `sync` of a socket that fell behind. Events it skipped may have revoked a
@@ -320,18 +293,9 @@ impl Connection {
             .reload_grants(&self.state.store)
             .await
             .map_err(Close::internal)?;
-        self.models_sent = Some(self.listing().await?.known_models);
-        permit.send(Outgoing::Sync);
+        permit.send(Outgoing::Sync(self.viewer.principal.clone()));
         self.behind = false;
         Ok(())
-    }
-
-    async fn listing(&self) -> Result<Listing, Close> {
-        self.state
-            .listings
-            .for_principal(&self.viewer.principal)
-            .await
-            .map_err(Close::internal)
     }
 
     /// Queues an event's `text` without waiting.

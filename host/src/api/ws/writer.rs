@@ -2,7 +2,7 @@
 //! flush per batch. A queued `sync` is only a marker, rendered when its turn comes: queued
 //! syncs cost no memory however large the listing, and the client always gets the newest.
 
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::{Sink, SinkExt};
@@ -17,57 +17,35 @@ use crate::store::DbError;
 pub enum Outgoing {
     /// A message, sent as it is.
     Message(Message),
-    /// The viewer's listing as a `sync`, as it stands when it is written.
-    Sync,
-}
-
-/// Where the writer gets a `sync` from.
-pub struct SyncSource {
-    /// The shared listings.
-    pub listings: Arc<Listings>,
-    /// Whose listing: the connection updates it when the viewer's standing changes.
-    pub principal: Arc<RwLock<Principal>>,
-}
-
-impl SyncSource {
-    async fn listing(&self) -> Result<Listing, DbError> {
-        let principal = self
-            .principal
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone();
-        self.listings.for_principal(&principal).await
-    }
+    /// The principal's listing as a `sync`, as it stands when it is written.
+    Sync(Principal),
+    /// The same, but only if its `known_models` differ from the last `sync`'s: a change the
+    /// viewer cannot see may still alter them (they are server-wide).
+    SyncIfModelsChanged(Principal),
 }
 
 /// Writes queued messages to the client, flushing once per batch, until a close frame is
 /// written, the queue ends or the client is gone. A `sync` that would repeat the previous
 /// one with nothing sent in between is skipped.
-pub async fn write_queued<W>(sink: W, mut queued: mpsc::Receiver<Outgoing>, syncs: SyncSource)
+pub async fn write_queued<W>(sink: W, mut queued: mpsc::Receiver<Outgoing>, listings: Arc<Listings>)
 where
     W: Sink<Message> + Send,
 {
     let mut sink = std::pin::pin!(sink);
-    let mut last_sync: Option<Arc<str>> = None;
+    let mut sent = SentSyncs::default();
     let mut next = queued.recv().await;
     while let Some(outgoing) = next {
         let message = match outgoing {
             Outgoing::Message(message) => {
-                last_sync = None;
+                sent.last_body = None;
                 Some(message)
             }
-            Outgoing::Sync => match syncs.listing().await {
-                Ok(listing) if last_sync.as_ref() == Some(&listing.body) => None,
-                Ok(listing) => {
-                    let message = Message::text(listing.sync_message());
-                    last_sync = Some(listing.body);
-                    Some(message)
-                }
-                Err(error) => {
-                    tracing::error!("websocket: cannot build a sync: {error}");
-                    Some(Message::close_with(1011u16, "Internal server error"))
-                }
-            },
+            Outgoing::Sync(principal) => {
+                sent.render(listings.for_principal(&principal).await, false)
+            }
+            Outgoing::SyncIfModelsChanged(principal) => {
+                sent.render(listings.for_principal(&principal).await, true)
+            }
         };
         if let Some(message) = message {
             let closing = message.is_close();
@@ -89,6 +67,41 @@ where
         };
     }
     let _ = sink.close().await;
+}
+
+/// What the writer remembers of the syncs it sent.
+#[derive(Default)]
+struct SentSyncs {
+    /// The last sync's body, while nothing else has been sent since.
+    last_body: Option<Arc<str>>,
+    /// The last sync's `known_models`.
+    last_models: Option<Arc<str>>,
+}
+
+impl SentSyncs {
+    /// The `sync` to send for `listing`, if any.
+    fn render(
+        &mut self,
+        listing: Result<Listing, DbError>,
+        only_if_models_changed: bool,
+    ) -> Option<Message> {
+        let listing = match listing {
+            Ok(listing) => listing,
+            Err(error) => {
+                tracing::error!("websocket: cannot build a sync: {error}");
+                return Some(Message::close_with(1011u16, "Internal server error"));
+            }
+        };
+        let repeated = self.last_body.as_ref() == Some(&listing.body);
+        let models_unchanged = self.last_models.as_ref() == Some(&listing.known_models);
+        if repeated || (only_if_models_changed && models_unchanged) {
+            return None;
+        }
+        let message = Message::text(listing.sync_message());
+        self.last_body = Some(listing.body);
+        self.last_models = Some(listing.known_models);
+        Some(message)
+    }
 }
 
 /// Sends the close frame, if the server is the one closing, and gives the writer `grace` to
