@@ -83,9 +83,7 @@ impl Event {
             plan_json,
         }
     }
-}
 
-impl Event {
     /// The terminal event for a variant, from its row as it was stored: `last_generated` and
     /// `last_commit_sha` are sent on `ready` only, `error_message` when the run did not
     /// succeed.

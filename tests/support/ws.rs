@@ -142,21 +142,20 @@ impl Socket {
     /// Reads until the server closes; returns the close code and reason. Pings are not
     /// answered meanwhile.
     pub async fn closed(&mut self) -> (u16, String) {
-        loop {
-            match self.frame(PATIENCE).await {
-                Some(Message::Close(Some(CloseFrame { code, reason }))) => {
-                    return (code.into(), reason.to_string());
-                }
-                Some(Message::Close(None)) => return (1005, String::new()),
-                Some(_) => continue,
-                None => panic!("the connection ended without a close frame"),
-            }
-        }
+        let (_, code, reason) = self.until_closed(&[]).await;
+        (code, reason)
     }
 
     /// Answers every `ping` with `replies` until the server closes; returns how many pings
     /// came and the close code.
     pub async fn reply_to_pings_until_closed(&mut self, replies: &[&str]) -> (usize, u16) {
+        let (pings, code, _) = self.until_closed(replies).await;
+        (pings, code)
+    }
+
+    /// Reads until the close frame, answering each `ping` with `replies`; returns the pings
+    /// seen, the close code and its reason.
+    async fn until_closed(&mut self, replies: &[&str]) -> (usize, u16, String) {
         let mut pings = 0;
         loop {
             match self.frame(PATIENCE).await {
@@ -166,9 +165,10 @@ impl Socket {
                         self.send_text(reply).await;
                     }
                 }
-                Some(Message::Close(frame)) => {
-                    return (pings, frame.map_or(1005, |f| f.code.into()));
+                Some(Message::Close(Some(CloseFrame { code, reason }))) => {
+                    return (pings, code.into(), reason.to_string());
                 }
+                Some(Message::Close(None)) => return (pings, 1005, String::new()),
                 Some(_) => {}
                 None => panic!("the connection ended without a close frame"),
             }
