@@ -11,7 +11,7 @@ use warp::reply::Response;
 use super::error::respond;
 use super::principal::caller;
 use super::resolve;
-use super::{ApiError, AppState, Query};
+use super::{ApiError, AppState, Query, VariantSegments, variant_prefix};
 use crate::auth::Principal;
 use crate::store::variants::Variant;
 
@@ -19,25 +19,21 @@ use crate::store::variants::Variant;
 pub fn routes(
     state: AppState,
 ) -> impl Filter<Extract = (Response,), Error = warp::Rejection> + Clone {
-    let variant = warp::path!("api" / "projects" / String / String / String / String / "download")
+    let variant = variant_prefix()
+        .and(warp::path!("download"))
         .and(warp::get())
         .and(caller(state.clone()))
         .and(warp::query::<Query>())
         .then(
-            |name: String,
-             branch: String,
-             provider: String,
-             model: String,
-             who: Principal,
-             state: AppState,
-             query: Query| async move {
+            |segments: VariantSegments, who: Principal, state: AppState, query: Query| async move {
+                let [name, branch, provider, model] = &segments;
                 respond(
                     async {
                         let owner = query.get("owner").map(String::as_str);
                         let variant = resolve::variant(
                             &state.store,
                             &who,
-                            [&name, &branch, &provider, &model],
+                            segments.each_ref().map(String::as_str),
                             owner,
                         )
                         .await?;

@@ -11,7 +11,7 @@ use super::body::{MAX_JSON_BODY, capped_bytes};
 use super::error::respond;
 use super::names::check_project_name;
 use super::principal::{caller, require_write};
-use super::{ApiError, AppState, Query};
+use super::{ApiError, AppState, Query, VariantSegments, variant_prefix};
 use crate::auth::Principal;
 use crate::pipeline::jobs::JobError;
 use crate::pipeline::request::{self, Source};
@@ -37,30 +37,16 @@ pub fn routes(
         .then(|name: String, who: Principal, state: AppState| async move {
             respond(abort_named(&state, &who, &name).await)
         });
-    let abort_variant =
-        warp::path!("api" / "projects" / String / String / String / String / "abort")
-            .and(warp::post())
-            .and(caller(state.clone()))
-            .and(warp::query::<Query>())
-            .then(
-                |name: String,
-                 branch: String,
-                 provider: String,
-                 model: String,
-                 who: Principal,
-                 state: AppState,
-                 query: Query| async move {
-                    respond(
-                        abort_variant(
-                            &state,
-                            &who,
-                            [name, branch, provider, model],
-                            query.get("owner").cloned(),
-                        )
-                        .await,
-                    )
-                },
-            );
+    let abort_variant = variant_prefix()
+        .and(warp::path!("abort"))
+        .and(warp::post())
+        .and(caller(state.clone()))
+        .and(warp::query::<Query>())
+        .then(
+            |segments: VariantSegments, who: Principal, state: AppState, query: Query| async move {
+                respond(abort_variant(&state, &who, segments, query.get("owner").cloned()).await)
+            },
+        );
     generate.or(abort_named).unify().or(abort_variant).unify()
 }
 
@@ -201,7 +187,7 @@ async fn abort_named(state: &AppState, who: &Principal, name: &str) -> Result<Re
 async fn abort_variant(
     state: &AppState,
     who: &Principal,
-    [name, branch, provider, model]: [String; 4],
+    [name, branch, provider, model]: VariantSegments,
     owner: Option<String>,
 ) -> Result<Response, ApiError> {
     require_write(who)?;

@@ -84,6 +84,19 @@ impl AppState {
     }
 }
 
+/// The `name/branch/provider/model` segments of a variant's routes.
+type VariantSegments = [String; 4];
+
+/// `/api/projects/{name}/{branch}/{provider}/{model}`; each route adds its tail (`end()`, or
+/// one more segment such as `abort`).
+fn variant_prefix() -> impl Filter<Extract = (VariantSegments,), Error = warp::Rejection> + Clone {
+    warp::path!("api" / "projects" / String / String / String / String / ..).map(
+        |name: String, branch: String, provider: String, model: String| {
+            [name, branch, provider, model]
+        },
+    )
+}
+
 /// Injects the shared state into a handler.
 pub fn with_state(
     state: AppState,

@@ -9,7 +9,7 @@ use super::error::respond;
 use super::names::check_project_name;
 use super::principal::{caller, require_write};
 use super::resolve::{self, visibility};
-use super::{ApiError, AppState, Query};
+use super::{ApiError, AppState, Query, VariantSegments, variant_prefix};
 use crate::auth::Principal;
 use crate::events::Event;
 use crate::store::DbError;
@@ -40,23 +40,18 @@ pub fn routes(
         .then(|name: String, who: Principal, state: AppState| async move {
             respond(project_variants(&state, &who, &name).await)
         });
-    let variant = warp::path!("api" / "projects" / String / String / String / String)
+    let variant = variant_prefix()
+        .and(warp::path::end())
         .and(warp::get())
         .and(caller(state.clone()))
         .and(warp::query::<Query>())
         .then(
-            |name: String,
-             branch: String,
-             provider: String,
-             model: String,
-             who: Principal,
-             state: AppState,
-             query: Query| async move {
+            |segments: VariantSegments, who: Principal, state: AppState, query: Query| async move {
                 respond(
                     resolve::variant(
                         &state.store,
                         &who,
-                        [&name, &branch, &provider, &model],
+                        segments.each_ref().map(String::as_str),
                         query.get("owner").map(String::as_str),
                     )
                     .await
@@ -64,19 +59,14 @@ pub fn routes(
                 )
             },
         );
-    let delete_variant = warp::path!("api" / "projects" / String / String / String / String)
+    let delete_variant = variant_prefix()
+        .and(warp::path::end())
         .and(warp::delete())
         .and(caller(state.clone()))
         .and(warp::query::<Query>())
         .then(
-            |name: String,
-             branch: String,
-             provider: String,
-             model: String,
-             who: Principal,
-             state: AppState,
-             query: Query| async move {
-                respond(delete_variant(&state, &who, [name, branch, provider, model], &query).await)
+            |segments: VariantSegments, who: Principal, state: AppState, query: Query| async move {
+                respond(delete_variant(&state, &who, segments, &query).await)
             },
         );
     let delete_project = warp::path!("api" / "projects" / String)
@@ -136,7 +126,7 @@ fn write_owner<'a>(who: &'a Principal, query: &'a Query) -> Result<&'a str, ApiE
 async fn delete_variant(
     state: &AppState,
     who: &Principal,
-    [name, branch, provider, model]: [String; 4],
+    [name, branch, provider, model]: VariantSegments,
     query: &Query,
 ) -> Result<Response, ApiError> {
     require_write(who)?;
