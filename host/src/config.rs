@@ -146,10 +146,44 @@ impl Config {
         let file = file
             .map(Path::to_path_buf)
             .or_else(|| std::env::var_os(CONFIG_ENV).map(PathBuf::from));
-        Self::figment(file.as_deref())?
+        let config = Self::figment(file.as_deref())?
             .extract::<Config>()
             .map_err(|e| ConfigError::Load(e.to_string()))
-            .and_then(Config::validated)
+            .and_then(Config::validated)?;
+        let working_dir = std::env::current_dir()
+            .map_err(|e| ConfigError::Invalid(format!("cannot read the working directory: {e}")))?;
+        Ok(config.anchored_at(&working_dir))
+    }
+
+    /// The configuration with every path made absolute against `base` (the working
+    /// directory at start-up). wasmtime's cache refuses relative paths, and a relative program
+    /// path would otherwise be looked up inside a job's checkout, where the repository could
+    /// ship a file of that name.
+    pub fn anchored_at(mut self, base: &Path) -> Config {
+        let anchor = |path: &mut PathBuf| {
+            if path.is_relative() {
+                *path = base.join(&*path);
+            }
+        };
+        anchor(&mut self.data_dir);
+        self.plugins.dirs.iter_mut().for_each(anchor);
+        self.plugins.cache_dir.iter_mut().for_each(anchor);
+        for grant in self.plugins.grants.values_mut() {
+            grant.program_paths.values_mut().for_each(anchor);
+        }
+        if let Some(search_path) = &self.plugins.search_path {
+            let anchored: Vec<PathBuf> = std::env::split_paths(search_path)
+                .filter(|dir| !dir.as_os_str().is_empty())
+                .map(|mut dir| {
+                    anchor(&mut dir);
+                    dir
+                })
+                .collect();
+            if let Ok(joined) = std::env::join_paths(anchored) {
+                self.plugins.search_path = Some(joined.to_string_lossy().into_owned());
+            }
+        }
+        self
     }
 
     /// The layered sources, for `load` and for tests.
@@ -192,7 +226,39 @@ impl Config {
         }
         self.plugins.validate().map_err(ConfigError::Invalid)?;
         self.websocket.validate().map_err(ConfigError::Invalid)?;
+        self.log_filter()?;
         Ok(self)
+    }
+
+    /// `log_level` as a tracing filter. docsfy's level names are Python's, so `WARNING` and
+    /// `CRITICAL` (any case) mean warn and error; a single word that names no level is refused
+    /// rather than read as a target name, which would silently log nothing.
+    pub fn log_filter(&self) -> Result<String, ConfigError> {
+        let value = self.log_level.trim();
+        let level = match value.to_ascii_lowercase().as_str() {
+            "trace" | "notset" => Some("trace"),
+            "debug" => Some("debug"),
+            "info" => Some("info"),
+            "warn" | "warning" => Some("warn"),
+            "error" | "critical" | "fatal" => Some("error"),
+            "off" => Some("off"),
+            _ => None,
+        };
+        if let Some(level) = level {
+            return Ok(level.into());
+        }
+        let refused = || {
+            ConfigError::Invalid(format!(
+                "LOG_LEVEL `{value}` is not a level (trace, debug, info, warning, error, \
+                 critical) or a tracing directive such as `info,docsfy::plugins=debug`"
+            ))
+        };
+        let bare_word = !value.contains(['=', ',', ':', '[']);
+        if bare_word {
+            return Err(refused());
+        }
+        tracing_subscriber::EnvFilter::try_new(value).map_err(|_| refused())?;
+        Ok(value.into())
     }
 
     /// Where compiled plugins are cached.
@@ -229,7 +295,9 @@ mod tests {
     fn defaults_apply_without_file_or_environment() {
         Jail::expect_with(|jail| {
             let config = load_in(jail, None).expect("defaults are valid");
-            assert_eq!(config, Config::default());
+            assert_eq!(config, Config::default().anchored_at(jail.directory()));
+            assert!(config.data_dir.is_absolute());
+            assert!(config.plugin_cache_dir().is_absolute());
             Ok(())
         });
     }
@@ -252,6 +320,42 @@ mod tests {
             assert_eq!(config.log_level, "debug", "the file beats the default");
             assert_eq!(config.plugins.memory_mb, 128);
             assert_eq!(config.plugins.call_deadline_ms, 500);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn every_configured_path_is_made_absolute_against_the_working_directory() {
+        Jail::expect_with(|jail| {
+            jail.create_file(
+                "docsfy.toml",
+                "data_dir = \"state\"\n[plugins]\ndirs = [\"extra\", \"/opt/plugins\"]\n\
+                 cache_dir = \"cache\"\nsearch_path = \"bin:/usr/bin::tools\"\n\
+                 [plugins.grants.claude]\nprograms = [\"claude\"]\n\
+                 [plugins.grants.claude.program_paths]\nclaude = \"vendor/claude\"\n",
+            )?;
+            let here = jail.directory().to_path_buf();
+            let config = load_in(jail, Some("docsfy.toml")).expect("valid");
+            assert_eq!(config.data_dir, here.join("state"));
+            assert_eq!(
+                config.plugins.dirs,
+                [here.join("extra"), PathBuf::from("/opt/plugins")]
+            );
+            assert_eq!(config.plugin_cache_dir(), here.join("cache"));
+            assert_eq!(
+                config.plugins.grants["claude"].program_paths["claude"],
+                here.join("vendor/claude")
+            );
+            let search_path = config.plugins.search_path.expect("kept");
+            let dirs: Vec<PathBuf> = std::env::split_paths(&search_path).collect();
+            assert_eq!(
+                dirs,
+                [
+                    here.join("bin"),
+                    PathBuf::from("/usr/bin"),
+                    here.join("tools")
+                ]
+            );
             Ok(())
         });
     }
@@ -316,6 +420,33 @@ mod tests {
             );
             Ok(())
         });
+    }
+
+    #[test]
+    fn log_levels_take_docsfy_python_names_and_refuse_unknown_words() {
+        let filter = |level: &str| {
+            Config {
+                log_level: level.into(),
+                ..Config::default()
+            }
+            .log_filter()
+        };
+        for (given, meant) in [
+            ("WARNING", "warn"),
+            ("warning", "warn"),
+            ("CRITICAL", "error"),
+            ("Error", "error"),
+            ("INFO", "info"),
+            ("DEBUG", "debug"),
+            ("warn", "warn"),
+            ("info,docsfy::plugins=debug", "info,docsfy::plugins=debug"),
+        ] {
+            assert_eq!(filter(given).expect(given), meant, "{given}");
+        }
+        for refused in ["verbose", "WARNINGS", "info,docsfy=loud"] {
+            let error = filter(refused).expect_err(refused);
+            assert!(error.to_string().contains("is not a level"), "{error}");
+        }
     }
 
     #[test]
