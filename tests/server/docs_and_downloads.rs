@@ -219,8 +219,11 @@ async fn a_ready_variant_downloads_as_a_tarball() {
         answer.header("content-disposition"),
         Some("attachment; filename=\"alpha-main-claude-opus-docs.tar.gz\"")
     );
+    // docsfy's archives hold `<name>-<branch>-<provider>-<model>/`; only the file name ends
+    // in `-docs.tar.gz` (spec: "Content-Disposition filename format:
+    // <name>-<branch>-<provider>-<model>-docs.tar.gz").
     let files = entries(&answer.body);
-    let prefix = "alpha-main-claude-opus-docs";
+    let prefix = "alpha-main-claude-opus";
     assert_eq!(
         files.iter().map(|(p, _)| p.as_str()).collect::<Vec<_>>(),
         [
@@ -241,7 +244,16 @@ async fn a_ready_variant_downloads_as_a_tarball() {
         latest.header("content-disposition"),
         Some("attachment; filename=\"alpha-docs.tar.gz\"")
     );
-    assert_eq!(entries(&latest.body).len(), 4);
+    let latest_files: Vec<String> = entries(&latest.body).into_iter().map(|(p, _)| p).collect();
+    assert_eq!(
+        latest_files,
+        [
+            "alpha/guide/index.html",
+            "alpha/guide/setup.html",
+            "alpha/index.html",
+            "alpha/style.css"
+        ]
+    );
 }
 
 #[tokio::test]

@@ -436,8 +436,14 @@ async fn bad_generate_requests_get_the_documented_statuses() {
         (
             As::Bearer(ADMIN_KEY),
             json!({"repo_path": path, "ai_provider": "openai"}),
-            400,
+            422,
             "Must be one of: claude, cursor, gemini",
+        ),
+        (
+            As::Bearer(ADMIN_KEY),
+            json!({"repo_path": path, "ai_provider": "CLAUDE"}),
+            422,
+            "Invalid AI provider: 'CLAUDE'. Must be one of: claude, cursor, gemini",
         ),
         (
             As::Bearer(ADMIN_KEY),

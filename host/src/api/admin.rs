@@ -9,6 +9,7 @@ use super::body::{self, optional_string, required_string};
 use super::error::respond;
 use super::names::{check_project_name, check_username};
 use super::principal::{caller, require_admin};
+use super::segment::Segment;
 use super::{ApiError, AppState, Query};
 use crate::auth::{ADMIN_USERNAME, Principal, Role};
 use crate::events::Event;
@@ -19,10 +20,10 @@ pub fn routes(
     state: AppState,
 ) -> impl Filter<Extract = (Response,), Error = warp::Rejection> + Clone {
     let users = warp::path!("api" / "admin" / "users");
-    let user = warp::path!("api" / "admin" / "users" / String);
-    let rotate = warp::path!("api" / "admin" / "users" / String / "rotate-key");
-    let access = warp::path!("api" / "admin" / "projects" / String / "access");
-    let revoke = warp::path!("api" / "admin" / "projects" / String / "access" / String);
+    let user = warp::path!("api" / "admin" / "users" / Segment);
+    let rotate = warp::path!("api" / "admin" / "users" / Segment / "rotate-key");
+    let access = warp::path!("api" / "admin" / "projects" / Segment / "access");
+    let revoke = warp::path!("api" / "admin" / "projects" / Segment / "access" / Segment);
 
     let create = users
         .and(warp::post())
@@ -35,7 +36,7 @@ pub fn routes(
         |who: Principal, state: AppState| async move { respond(list_users(who, state).await) },
     );
     let delete = user.and(warp::delete()).and(caller(state.clone())).then(
-        |username: String, who: Principal, state: AppState| async move {
+        |Segment(username): Segment, who: Principal, state: AppState| async move {
             respond(delete_user(who, state, username).await)
         },
     );
@@ -44,7 +45,7 @@ pub fn routes(
         .and(caller(state.clone()))
         .and(body::json_object())
         .then(
-            |username: String, who: Principal, state: AppState, body| async move {
+            |Segment(username): Segment, who: Principal, state: AppState, body| async move {
                 respond(rotate_user_key(who, state, username, body).await)
             },
         );
@@ -53,7 +54,7 @@ pub fn routes(
         .and(caller(state.clone()))
         .and(body::json_object())
         .then(
-            |name: String, who: Principal, state: AppState, body| async move {
+            |Segment(name): Segment, who: Principal, state: AppState, body| async move {
                 respond(grant_access(who, state, name, body).await)
             },
         );
@@ -62,7 +63,7 @@ pub fn routes(
         .and(caller(state.clone()))
         .and(warp::query::<Query>())
         .then(
-            |name: String, who: Principal, state: AppState, query: Query| async move {
+            |Segment(name): Segment, who: Principal, state: AppState, query: Query| async move {
                 respond(list_access(who, state, name, query).await)
             },
         );
@@ -70,9 +71,15 @@ pub fn routes(
         .and(warp::delete())
         .and(caller(state.clone()))
         .and(warp::query::<Query>())
-        .then(|name: String, username: String, who: Principal, state: AppState, query: Query| async move {
-            respond(revoke_access(who, state, name, username, query).await)
-        });
+        .then(
+            |Segment(name): Segment,
+             Segment(username): Segment,
+             who: Principal,
+             state: AppState,
+             query: Query| async move {
+                respond(revoke_access(who, state, name, username, query).await)
+            },
+        );
     create
         .or(list)
         .unify()
@@ -130,8 +137,11 @@ async fn delete_user(
     username: String,
 ) -> Result<Response, ApiError> {
     require_admin(&who)?;
-    if !who.admin_key && who.username == username {
-        return Err(ApiError::bad_request("You cannot delete your own account"));
+    // Also the built-in `admin` of ADMIN_KEY, which has no row to delete.
+    if who.username == username {
+        return Err(ApiError::bad_request(format!(
+            "Cannot delete the current admin user '{username}'"
+        )));
     }
     if state.store.owner_is_generating(&username).await? {
         return Err(ApiError::conflict(format!(

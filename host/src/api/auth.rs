@@ -7,7 +7,7 @@ use warp::http::header::{CACHE_CONTROL, SET_COOKIE};
 use warp::http::{HeaderValue, StatusCode};
 use warp::reply::Response;
 
-use super::body::{self, optional_string, required_string};
+use super::body::{self, optional_string};
 use super::error::respond;
 use super::principal::{authenticated, session_cookie};
 use super::{ApiError, AppState, with_state};
@@ -51,36 +51,46 @@ fn login(state: AppState) -> impl Filter<Extract = (Response,), Error = warp::Re
         .and(warp::post())
         .and(with_state(state))
         .and(body::json_object())
-        .then(|state: AppState, body| async move {
-            respond(
-                async {
-                    let username = required_string(&body, "username")?;
-                    let api_key = required_string(&body, "api_key")?;
-                    let (principal, token) = match state.auth.login(&username, &api_key).await {
-                        Ok(done) => done,
-                        Err(LoginError::Invalid) => {
-                            return Err(ApiError::new(
-                                StatusCode::UNAUTHORIZED,
-                                "Invalid username or API key",
-                            ));
-                        }
-                        Err(LoginError::Db(error)) => return Err(ApiError::internal(error)),
-                    };
-                    let mut response =
-                        warp::reply::json(&AuthResponse::from(&principal)).into_response();
-                    set_cookie(
-                        &mut response,
-                        &session_cookie_value(
-                            &token,
-                            SESSION_LIFETIME_SECS,
-                            state.config.secure_cookies,
-                        ),
-                    );
-                    Ok(response)
-                }
-                .await,
-            )
-        })
+        .then(
+            |state: AppState, body: serde_json::Map<String, serde_json::Value>| async move {
+                respond(
+                    async {
+                        let invalid = || {
+                            ApiError::new(StatusCode::UNAUTHORIZED, "Invalid username or API key")
+                        };
+                        // Missing, empty or non-string credentials did not authenticate: the
+                        // spec keeps 400 for a body that is not a JSON object.
+                        let credential = |field| {
+                            body.get(field)
+                                .and_then(serde_json::Value::as_str)
+                                .filter(|text| !text.is_empty())
+                        };
+                        let (Some(username), Some(api_key)) =
+                            (credential("username"), credential("api_key"))
+                        else {
+                            return Err(invalid());
+                        };
+                        let (principal, token) = match state.auth.login(username, api_key).await {
+                            Ok(done) => done,
+                            Err(LoginError::Invalid) => return Err(invalid()),
+                            Err(LoginError::Db(error)) => return Err(ApiError::internal(error)),
+                        };
+                        let mut response =
+                            warp::reply::json(&AuthResponse::from(&principal)).into_response();
+                        set_cookie(
+                            &mut response,
+                            &session_cookie_value(
+                                &token,
+                                SESSION_LIFETIME_SECS,
+                                state.config.secure_cookies,
+                            ),
+                        );
+                        Ok(response)
+                    }
+                    .await,
+                )
+            },
+        )
 }
 
 /// `POST /api/auth/logout` (public): ends the session, if any, and clears the cookie.

@@ -12,8 +12,8 @@ use warp::reply::Response;
 
 use super::error::respond;
 use super::principal::authenticated_or_login;
-use super::resolve;
 use super::{ApiError, AppState, Query, with_state};
+use super::{resolve, segment};
 use crate::auth::Principal;
 
 /// `GET /docs/...`.
@@ -73,35 +73,23 @@ async fn serve(
     file_response(&state.artifacts.site_dir(&latest.key()), rest).await
 }
 
-/// Splits the raw path into percent-decoded segments; a segment that decodes to something
-/// that could leave the site is refused here, before the filesystem is touched.
+/// Splits the raw path into segments decoded by the rule of every route (a segment that is
+/// not UTF-8 once decoded names nothing here).
 fn decode_segments(tail: &str) -> Result<Vec<String>, ApiError> {
     tail.split('/')
-        .map(|raw| {
-            let decoded = percent_decode(raw).ok_or_else(escapes)?;
-            if decoded == ".." || decoded.contains(['/', '\\', '\0']) {
-                return Err(escapes());
-            }
-            Ok(decoded)
-        })
+        .map(|raw| segment::decode(raw).ok_or_else(|| ApiError::not_found("Not Found")))
         .collect()
 }
 
-fn percent_decode(raw: &str) -> Option<String> {
-    let bytes = raw.as_bytes();
-    let mut decoded = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-            decoded.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            decoded.push(bytes[i]);
-            i += 1;
-        }
+/// Refuses a file path whose segments could leave the site, before the filesystem is
+/// touched. The variant's own segments are names in the database, so only the file's are
+/// checked: a model called `org/model` is a name, `%2F` inside the file path an escape.
+fn check_stays_inside(file: &[String]) -> Result<(), ApiError> {
+    let leaves = |segment: &String| segment == ".." || segment.contains(['/', '\\', '\0']);
+    if file.iter().any(leaves) {
+        return Err(escapes());
     }
-    String::from_utf8(decoded).ok()
+    Ok(())
 }
 
 fn escapes() -> ApiError {
@@ -111,6 +99,7 @@ fn escapes() -> ApiError {
 /// The file at `segments` inside `site`, with `index.html` for directories and a trailing
 /// slash, after checking that its real path (symlinks resolved) is inside the site.
 async fn file_response(site: &Path, segments: &[String]) -> Result<Response, ApiError> {
+    check_stays_inside(segments)?;
     let mut path = site.to_path_buf();
     for segment in segments
         .iter()
@@ -152,17 +141,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn segments_are_decoded_and_escapes_refused() {
+    fn segments_are_decoded_and_file_paths_that_leave_are_refused() {
         assert_eq!(decode_segments("a/b%20c/").expect("ok"), ["a", "b c", ""]);
-        for bad in [
-            "a/../b",
-            "a/%2e%2E/b",
-            "a/%2Fetc",
-            "a/b%5Cc",
-            "%00",
-            "a/%zz",
-        ] {
-            assert!(decode_segments(bad).is_err(), "{bad}");
+        assert_eq!(decode_segments("org%2Fmodel").expect("ok"), ["org/model"]);
+        assert_eq!(
+            decode_segments("a/%FF").expect_err("not UTF-8").status,
+            StatusCode::NOT_FOUND
+        );
+        for bad in ["a/../b", "a/%2e%2E/b", "a/%2Fetc", "a/b%5Cc", "%00"] {
+            let file = decode_segments(bad).expect("decodes");
+            let refused = check_stays_inside(&file).expect_err(bad);
+            assert_eq!(refused.status, StatusCode::FORBIDDEN, "{bad}");
         }
+        let fine = decode_segments("guide/set%20up.html").expect("decodes");
+        assert!(check_stays_inside(&fine).is_ok());
     }
 }

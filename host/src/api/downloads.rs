@@ -11,6 +11,7 @@ use warp::reply::Response;
 use super::error::respond;
 use super::principal::caller;
 use super::resolve;
+use super::segment::Segment;
 use super::{ApiError, AppState, Query, VariantSegments, variant_prefix};
 use crate::auth::Principal;
 use crate::store::variants::Variant;
@@ -44,31 +45,36 @@ pub fn routes(
                                 variant.status
                             )));
                         }
-                        let filename = format!("{name}-{branch}-{provider}-{model}-docs.tar.gz");
-                        archive(&state, &variant, &filename).await
+                        let folder = format!("{name}-{branch}-{provider}-{model}");
+                        archive(&state, &variant, &folder, &format!("{folder}-docs.tar.gz")).await
                     }
                     .await,
                 )
             },
         );
-    let latest = warp::path!("api" / "projects" / String / "download")
+    let latest = warp::path!("api" / "projects" / Segment / "download")
         .and(warp::get())
         .and(caller(state.clone()))
-        .then(|name: String, who: Principal, state: AppState| async move {
-            respond(
-                async {
-                    let variant = resolve::latest_ready(&state.store, &who, &name).await?;
-                    archive(&state, &variant, &format!("{name}-docs.tar.gz")).await
-                }
-                .await,
-            )
-        });
+        .then(
+            |Segment(name): Segment, who: Principal, state: AppState| async move {
+                respond(
+                    async {
+                        let variant = resolve::latest_ready(&state.store, &who, &name).await?;
+                        archive(&state, &variant, &name, &format!("{name}-docs.tar.gz")).await
+                    }
+                    .await,
+                )
+            },
+        );
     variant.or(latest).unify()
 }
 
+/// The variant's site as `filename`, its files under one top-level `folder/` as docsfy's
+/// archives have them.
 async fn archive(
     state: &AppState,
     variant: &Variant,
+    folder: &str,
     filename: &str,
 ) -> Result<Response, ApiError> {
     let site = state.artifacts.site_dir(&variant.key());
@@ -78,7 +84,8 @@ async fn archive(
             variant.key().path()
         )));
     }
-    let prefix = filename.trim_end_matches(".tar.gz").to_string();
+    // Models may hold `/` (`org/model`): the folder stays one path component.
+    let prefix = folder.replace(['/', '\\'], "_");
     // warp 0.4 has no public streaming body, so the archive is built off the async workers
     // and sent whole; sites are small.
     let bytes = tokio::task::spawn_blocking(move || tar_gz(&site, &prefix))

@@ -11,6 +11,7 @@ use super::body::{MAX_JSON_BODY, capped_bytes};
 use super::error::respond;
 use super::names::check_project_name;
 use super::principal::{caller, require_write};
+use super::segment::Segment;
 use super::{ApiError, AppState, Query, VariantSegments, variant_prefix};
 use crate::auth::Principal;
 use crate::pipeline::jobs::JobError;
@@ -31,12 +32,14 @@ pub fn routes(
                 respond(generate(&state, &who, &body).await)
             },
         );
-    let abort_named = warp::path!("api" / "projects" / String / "abort")
+    let abort_named = warp::path!("api" / "projects" / Segment / "abort")
         .and(warp::post())
         .and(caller(state.clone()))
-        .then(|name: String, who: Principal, state: AppState| async move {
-            respond(abort_named(&state, &who, &name).await)
-        });
+        .then(
+            |Segment(name): Segment, who: Principal, state: AppState| async move {
+                respond(abort_named(&state, &who, &name).await)
+            },
+        );
     let abort_variant = variant_prefix()
         .and(warp::path!("abort"))
         .and(warp::post())
@@ -65,15 +68,20 @@ async fn generate(state: &AppState, who: &Principal, body: &[u8]) -> Result<Resp
             "Local repo path access requires admin privileges",
         ));
     }
-    let provider_name = request
-        .ai_provider
-        .clone()
-        .unwrap_or_else(|| state.config.ai_provider.clone());
+    // A provider the body names is part of its schema (422); the server's default not being
+    // loaded is a runtime failure (400), like a missing model after defaults.
+    let (provider_name, refusal) = match request.ai_provider.clone() {
+        Some(named) => (named, StatusCode::UNPROCESSABLE_ENTITY),
+        None => (state.config.ai_provider.clone(), StatusCode::BAD_REQUEST),
+    };
     if state.plugins.provider(&provider_name).is_none() {
-        return Err(ApiError::bad_request(format!(
-            "Invalid AI provider: '{provider_name}'. Must be one of: {}",
-            state.plugins.provider_names().join(", ")
-        )));
+        return Err(ApiError::new(
+            refusal,
+            format!(
+                "Invalid AI provider: '{provider_name}'. Must be one of: {}",
+                state.plugins.provider_names().join(", ")
+            ),
+        ));
     }
     let model = request
         .ai_model

@@ -15,6 +15,7 @@ mod names;
 mod principal;
 pub mod projects;
 mod resolve;
+mod segment;
 pub mod ws;
 
 use std::collections::HashMap;
@@ -31,6 +32,7 @@ use crate::pipeline::run::Pipeline;
 use crate::plugins::PluginRegistry;
 use crate::store::Store;
 use listing::Listings;
+use segment::Segment;
 
 pub use error::ApiError;
 
@@ -90,9 +92,9 @@ type VariantSegments = [String; 4];
 /// `/api/projects/{name}/{branch}/{provider}/{model}`; each route adds its tail (`end()`, or
 /// one more segment such as `abort`).
 fn variant_prefix() -> impl Filter<Extract = (VariantSegments,), Error = warp::Rejection> + Clone {
-    warp::path!("api" / "projects" / String / String / String / String / ..).map(
-        |name: String, branch: String, provider: String, model: String| {
-            [name, branch, provider, model]
+    warp::path!("api" / "projects" / Segment / Segment / Segment / Segment / ..).map(
+        |name: Segment, branch: Segment, provider: Segment, model: Segment| {
+            [name.0, branch.0, provider.0, model.0]
         },
     )
 }

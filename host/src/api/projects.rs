@@ -9,6 +9,7 @@ use super::error::respond;
 use super::names::check_project_name;
 use super::principal::{caller, require_write};
 use super::resolve::{self, visibility};
+use super::segment::Segment;
 use super::{ApiError, AppState, Query, VariantSegments, variant_prefix};
 use crate::auth::Principal;
 use crate::events::Event;
@@ -34,12 +35,14 @@ pub fn routes(
                     .map_err(ApiError::from),
             )
         });
-    let project = warp::path!("api" / "projects" / String)
+    let project = warp::path!("api" / "projects" / Segment)
         .and(warp::get())
         .and(caller(state.clone()))
-        .then(|name: String, who: Principal, state: AppState| async move {
-            respond(project_variants(&state, &who, &name).await)
-        });
+        .then(
+            |Segment(name): Segment, who: Principal, state: AppState| async move {
+                respond(project_variants(&state, &who, &name).await)
+            },
+        );
     let variant = variant_prefix()
         .and(warp::path::end())
         .and(warp::get())
@@ -69,12 +72,12 @@ pub fn routes(
                 respond(delete_variant(&state, &who, segments, &query).await)
             },
         );
-    let delete_project = warp::path!("api" / "projects" / String)
+    let delete_project = warp::path!("api" / "projects" / Segment)
         .and(warp::delete())
         .and(caller(state.clone()))
         .and(warp::query::<Query>())
         .then(
-            |name: String, who: Principal, state: AppState, query: Query| async move {
+            |Segment(name): Segment, who: Principal, state: AppState, query: Query| async move {
                 respond(delete_project(&state, &who, &name, &query).await)
             },
         );
