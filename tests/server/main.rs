@@ -11,6 +11,8 @@ mod docs_and_downloads;
 mod errors_and_first_start;
 mod generation;
 mod http_basics;
+mod keep_alive;
 mod project_routes;
+mod spec_conformance;
 mod websocket;
 mod websocket_generation;

@@ -1,5 +1,10 @@
 //! Starting and stopping the server.
 
+mod connections;
+mod request_body;
+
+pub use connections::PeerAddr;
+
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -24,7 +29,7 @@ const SOCKETS_GOODBYE: Duration = Duration::from_secs(5);
 
 /// Runs the server until SIGINT or SIGTERM.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
-    init_logging(&config.log_level);
+    init_logging(&config)?;
     let address: SocketAddr = format!("{}:{}", config.host, config.port)
         .parse()
         .with_context(|| {
@@ -51,11 +56,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             state.sockets.all_closed_within(SOCKETS_GOODBYE).await;
         }
     };
-    warp::serve(api::routes(state))
-        .incoming(listener)
-        .graceful(stopping)
-        .run()
-        .await;
+    connections::serve(listener, warp::service(api::routes(state)), stopping).await;
     tracing::info!("docsfy stopped");
     Ok(())
 }
@@ -137,12 +138,18 @@ fn admin_key(config: &Config) -> anyhow::Result<String> {
     Ok(key)
 }
 
-fn init_logging(level: &str) {
-    let filter = EnvFilter::try_new(level).unwrap_or_else(|_| EnvFilter::new("info"));
+/// Logs go to stderr, coloured only when a person is looking at it: redirected to a file or
+/// a journal they are plain text. `NO_COLOR` turns colour off on a terminal too.
+fn init_logging(config: &Config) -> anyhow::Result<()> {
+    use std::io::IsTerminal as _;
+    let filter = EnvFilter::try_new(config.log_filter()?)?;
+    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(colour)
         .with_writer(std::io::stderr)
         .try_init();
+    Ok(())
 }
 
 async fn shutdown_signal() {

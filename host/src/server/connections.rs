@@ -1,0 +1,106 @@
+//! Accepting connections and serving the routes on them with hyper, in place of
+//! `warp::serve`, so that every request body is finished before its connection is reused (see
+//! `request_body`) and handlers can learn the peer's address.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use http::header::{CONNECTION, EXPECT};
+use http::{HeaderValue, Request};
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::server::conn::auto;
+use hyper_util::server::graceful::GracefulShutdown;
+use tokio::net::TcpListener;
+use tower_service::Service;
+use warp::reply::Response;
+
+use super::request_body::{self, RequestBody};
+
+/// The address of the client at the other end of a request's connection, in the request's
+/// extensions (`warp::ext::get::<PeerAddr>()`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PeerAddr(pub SocketAddr);
+
+/// Serves `routes` on every connection `listener` accepts until `stopping` completes, then
+/// waits for the requests in flight (upgraded WebSockets are the caller's to close).
+pub async fn serve<S>(listener: TcpListener, routes: S, stopping: impl Future<Output = ()>)
+where
+    S: Service<Request<RequestBody>, Response = Response, Error = Infallible>
+        + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+{
+    let graceful = GracefulShutdown::new();
+    let mut stopping = std::pin::pin!(stopping);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(pair) => pair,
+                Err(error) => {
+                    accept_failed(error).await;
+                    continue;
+                }
+            },
+            () = &mut stopping => break,
+        };
+        let routes = routes.clone();
+        let watcher = graceful.watcher();
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(move |request: Request<Incoming>| {
+                respond(routes.clone(), request, peer)
+            });
+            let builder = auto::Builder::new(TokioExecutor::new());
+            let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
+            if let Err(error) = watcher.watch(connection).await {
+                tracing::debug!("connection from {peer} ended: {error}");
+            }
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
+}
+
+/// One request: the routes answer, then what they left of the body is drained, or the answer
+/// closes the connection.
+async fn respond<S>(
+    mut routes: S,
+    request: Request<Incoming>,
+    peer: SocketAddr,
+) -> Result<Response, Infallible>
+where
+    S: Service<Request<RequestBody>, Response = Response, Error = Infallible>,
+{
+    let expects_continue = request
+        .headers()
+        .get(EXPECT)
+        .is_some_and(|value| value.as_bytes().eq_ignore_ascii_case(b"100-continue"));
+    let (parts, incoming) = request.into_parts();
+    let (body, unread) = request_body::share(incoming, expects_continue);
+    let mut request = Request::from_parts(parts, body);
+    request.extensions_mut().insert(PeerAddr(peer));
+    let mut response = routes.call(request).await?;
+    if !unread.finish().await {
+        response
+            .headers_mut()
+            .insert(CONNECTION, HeaderValue::from_static("close"));
+    }
+    Ok(response)
+}
+
+/// Errors of the connection itself (a client that hung up during the handshake) are the
+/// client's; others (out of file descriptors) get a pause, so the loop does not spin.
+async fn accept_failed(error: std::io::Error) {
+    use std::io::ErrorKind::{ConnectionAborted, ConnectionRefused, ConnectionReset};
+    if matches!(
+        error.kind(),
+        ConnectionAborted | ConnectionRefused | ConnectionReset
+    ) {
+        return;
+    }
+    tracing::error!("accepting a connection failed: {error}");
+    tokio::time::sleep(Duration::from_secs(1)).await;
+}
