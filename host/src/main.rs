@@ -21,7 +21,14 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Runs the server.
-    Serve,
+    Serve {
+        /// Address to listen on (overrides `host` and HOST).
+        #[arg(long)]
+        host: Option<String>,
+        /// Port to listen on, 0 for any free one (overrides `port` and PORT).
+        #[arg(long)]
+        port: Option<u16>,
+    },
     /// Lists the loaded plugins (and any that were skipped, with the reason).
     Plugins {
         /// Print JSON instead of text.
@@ -34,7 +41,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let config = match Config::load(cli.config.as_deref()) {
+    let mut config = match Config::load(cli.config.as_deref()) {
         Ok(config) => config,
         Err(error) => {
             eprintln!("docsfy: {error}");
@@ -50,7 +57,11 @@ fn main() -> ExitCode {
     };
     let result = runtime.block_on(async {
         match cli.command {
-            Command::Serve => docsfy::server::serve(config).await,
+            Command::Serve { host, port } => {
+                config.host = host.unwrap_or(config.host);
+                config.port = port.unwrap_or(config.port);
+                docsfy::server::serve(config).await
+            }
             Command::Plugins { json } => docsfy::commands::print_plugins(&config, json).await,
             Command::Config => {
                 print!("{}", config.redacted_toml());

@@ -9,6 +9,7 @@ mod authorization_matrix;
 mod cli;
 mod docs_and_downloads;
 mod errors_and_first_start;
+mod first_run;
 mod generation;
 mod http_basics;
 mod keep_alive;

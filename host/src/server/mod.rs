@@ -77,12 +77,13 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
     let secret = keys::load_or_create_server_secret(&config.data_dir)?;
     let admin_key = admin_key(&config)?;
     let auth = Arc::new(Authenticator::new(store.clone(), secret, &admin_key));
-    let plugins = PluginRegistry::load(
-        &config.plugins,
-        &config.plugin_cache_dir(),
-        LoadOptions::default(),
-    )
-    .await?;
+    let cache_dir = config.plugin_cache_dir();
+    let plugins = PluginRegistry::load(&config.plugins, &cache_dir, LoadOptions::default()).await?;
+    let (cached, compiled) = plugins.engine().cache_counts();
+    tracing::info!(
+        "plugins: {cached} loaded from the compiled cache in {}, {compiled} compiled now",
+        cache_dir.display()
+    );
     if plugins.provider(&config.ai_provider).is_none() {
         tracing::warn!(
             "the default provider `{}` is not loaded; requests must name one of: {}",
