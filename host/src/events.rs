@@ -7,6 +7,7 @@ use std::sync::{Arc, OnceLock};
 use serde::Serialize;
 use tokio::sync::broadcast;
 
+use crate::domain::{Stage, Status};
 use crate::store::variants::{Variant, VariantKey};
 
 /// How many events a slow subscriber may fall behind before it is told to resynchronise.
@@ -23,8 +24,8 @@ pub enum Event {
         provider: String,
         model: String,
         owner: String,
-        status: &'static str,
-        current_stage: String,
+        status: Status,
+        current_stage: Stage,
         page_count: i64,
         #[serde(skip_serializing_if = "Option::is_none")]
         plan_json: Option<String>,
@@ -36,7 +37,7 @@ pub enum Event {
         provider: String,
         model: String,
         owner: String,
-        status: String,
+        status: Status,
         page_count: i64,
         #[serde(skip_serializing_if = "Option::is_none")]
         last_generated: Option<String>,
@@ -67,7 +68,7 @@ impl Event {
     /// A progress event for `key`.
     pub fn progress(
         key: &VariantKey,
-        stage: &str,
+        stage: Stage,
         page_count: i64,
         plan_json: Option<String>,
     ) -> Event {
@@ -77,8 +78,8 @@ impl Event {
             provider: key.provider.clone(),
             model: key.model.clone(),
             owner: key.owner.clone(),
-            status: "generating",
-            current_stage: stage.to_string(),
+            status: Status::Generating,
+            current_stage: stage,
             page_count,
             plan_json,
         }
@@ -88,14 +89,15 @@ impl Event {
     /// `last_commit_sha` are sent on `ready` only, `error_message` when the run did not
     /// succeed.
     pub fn status_change(variant: &Variant) -> Event {
-        let ready = variant.status == "ready";
+        let ready = variant.status == Status::Ready;
+        let key = variant.key.clone();
         Event::StatusChange {
-            name: variant.name.clone(),
-            branch: variant.branch.clone(),
-            provider: variant.ai_provider.clone(),
-            model: variant.ai_model.clone(),
-            owner: variant.owner.clone(),
-            status: variant.status.clone(),
+            name: key.name,
+            branch: key.branch,
+            provider: key.provider,
+            model: key.model,
+            owner: key.owner,
+            status: variant.status,
             page_count: variant.page_count,
             last_generated: variant.last_generated.clone().filter(|_| ready),
             // On error or abort the stored sha is the previous run's, not this one's.

@@ -6,6 +6,7 @@ pub mod artifacts;
 pub mod auth;
 pub mod commands;
 pub mod config;
+pub mod domain;
 pub mod events;
 pub mod pipeline;
 pub mod plugins;

@@ -90,7 +90,7 @@ async fn the_first_message_is_a_sync_of_what_the_token_may_see() {
     let store = Store::open(server.data_dir.path()).await.expect("store");
     let stored: serde_json::Value = serde_json::from_str(
         &store
-            .list_variants_json(Visibility::User("bob"))
+            .list_variants_json(&Visibility::User("bob".into()))
             .await
             .expect("listing"),
     )

@@ -308,7 +308,7 @@ async fn seed_heavy_listing(server: &RunningServer, count: usize, plan_bytes: us
             .put_variant(&NewVariant {
                 key: key.clone(),
                 repo_url: "https://github.com/acme/heavy.git".into(),
-                status: "generating".into(),
+                status: docsfy::domain::Status::Generating,
             })
             .await
             .expect("put");

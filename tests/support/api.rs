@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use docsfy::artifacts::Artifacts;
+use docsfy::domain::Status;
 use docsfy::store::Store;
 use docsfy::store::variants::{NewVariant, VariantKey};
 use reqwest::Method;
@@ -210,9 +211,9 @@ pub async fn seed(data_dir: &Path, seed: &Seed<'_>) {
             key: key.clone(),
             repo_url: format!("https://github.com/acme/{}.git", seed.name),
             status: if seed.status == "ready" {
-                "generating".into()
+                Status::Generating
             } else {
-                seed.status.into()
+                seed.status.parse().expect("a status")
             },
         })
         .await

@@ -48,7 +48,7 @@ async fn main() -> anyhow::Result<()> {
             .put_variant(&NewVariant {
                 key: key.clone(),
                 repo_url: repo.path().display().to_string(),
-                status: "generating".into(),
+                status: docsfy::domain::Status::Generating,
             })
             .await?;
         let started = Instant::now();
@@ -64,14 +64,14 @@ async fn main() -> anyhow::Result<()> {
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         let variant = loop {
             let variant = state.store.variant(&key).await?;
-            if variant.status != "generating" {
+            if variant.status != docsfy::domain::Status::Generating {
                 break variant;
             }
             tokio::time::sleep(Duration::from_millis(5)).await;
         };
         let wall = started.elapsed();
         anyhow::ensure!(
-            variant.status == "ready",
+            variant.status == docsfy::domain::Status::Ready,
             "run {run}: {:?}",
             variant.error_message
         );

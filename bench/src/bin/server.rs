@@ -7,8 +7,8 @@
 
 use std::time::{Duration, Instant};
 
-use docsfy::auth::Role;
 use docsfy::config::Config;
+use docsfy::domain::Role;
 use docsfy::store::variants::{NewVariant, VariantKey};
 use docsfy_bench::{micros, millis, summarize};
 
@@ -81,7 +81,7 @@ async fn main() -> anyhow::Result<()> {
             .put_variant(&NewVariant {
                 key: key.clone(),
                 repo_url: "https://example.com/a/b".into(),
-                status: "generating".into(),
+                status: docsfy::domain::Status::Generating,
             })
             .await?;
         state

@@ -8,8 +8,8 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use docsfy::auth::Role;
 use docsfy::config::Config;
+use docsfy::domain::Role;
 use docsfy::events::Event;
 use docsfy_bench::{millis, summarize, write_fake_claude};
 use futures_util::{StreamExt, stream};
@@ -145,14 +145,17 @@ async fn main() -> anyhow::Result<()> {
             model: "opus".into(),
             owner: "admin".into(),
         };
-        while state.store.variant(&key).await?.status == "generating" {
+        while state.store.variant(&key).await?.status == docsfy::domain::Status::Generating {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }
 
     let (published, ends) = published.await?;
     for (status, _) in &ends {
-        anyhow::ensure!(status == "ready", "a generation ended {status}");
+        anyhow::ensure!(
+            *status == docsfy::domain::Status::Ready,
+            "a generation ended {status}"
+        );
     }
     let mut event_delays = Vec::new();
     let mut sync_delays = Vec::new();

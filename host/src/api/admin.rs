@@ -11,7 +11,8 @@ use super::names::{check_project_name, check_username};
 use super::principal::{caller, require_admin};
 use super::segment::Segment;
 use super::{ApiError, AppState, Query};
-use crate::auth::{ADMIN_USERNAME, Principal, Role};
+use crate::auth::{ADMIN_USERNAME, Principal};
+use crate::domain::Role;
 use crate::events::Event;
 use crate::store::DbError;
 

@@ -15,6 +15,7 @@ use super::principal::authenticated_or_login;
 use super::{ApiError, AppState, Query, with_state};
 use super::{resolve, segment};
 use crate::auth::Principal;
+use crate::domain::Status;
 
 /// `GET /docs/...`.
 pub fn routes(
@@ -56,11 +57,11 @@ async fn serve(
     if let [branch, provider, model, file @ ..] = rest {
         match resolve::variant(&state.store, who, [project, branch, provider, model], owner).await {
             Ok(variant) => {
-                let site = state.artifacts.site_dir(&variant.key());
-                if variant.status != "ready" && !site.is_dir() {
+                let site = state.artifacts.site_dir(&variant.key);
+                if variant.status != Status::Ready && !site.is_dir() {
                     return Err(ApiError::not_found(format!(
                         "Documentation for '{}' is not ready",
-                        variant.key().path()
+                        variant.key.path()
                     )));
                 }
                 return file_response(&site, file).await;
@@ -70,7 +71,7 @@ async fn serve(
         }
     }
     let latest = resolve::latest_ready(&state.store, who, project).await?;
-    file_response(&state.artifacts.site_dir(&latest.key()), rest).await
+    file_response(&state.artifacts.site_dir(&latest.key), rest).await
 }
 
 /// Splits the raw path into segments decoded by the rule of every route (a segment that is

@@ -14,6 +14,7 @@ use super::resolve;
 use super::segment::Segment;
 use super::{ApiError, AppState, Query, VariantSegments, variant_prefix};
 use crate::auth::Principal;
+use crate::domain::Status;
 use crate::store::variants::Variant;
 
 /// Both download routes.
@@ -38,10 +39,10 @@ pub fn routes(
                             owner,
                         )
                         .await?;
-                        if variant.status != "ready" {
+                        if variant.status != Status::Ready {
                             return Err(ApiError::bad_request(format!(
                                 "Variant '{}' is not ready (status: {})",
-                                variant.key().path(),
+                                variant.key.path(),
                                 variant.status
                             )));
                         }
@@ -77,11 +78,11 @@ async fn archive(
     folder: &str,
     filename: &str,
 ) -> Result<Response, ApiError> {
-    let site = state.artifacts.site_dir(&variant.key());
+    let site = state.artifacts.site_dir(&variant.key);
     if !site.is_dir() {
         return Err(ApiError::not_found(format!(
             "The site files of '{}' are missing",
-            variant.key().path()
+            variant.key.path()
         )));
     }
     // Models may hold `/` (`org/model`): the folder stays one path component.

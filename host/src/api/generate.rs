@@ -14,6 +14,7 @@ use super::principal::{caller, require_write};
 use super::segment::Segment;
 use super::{ApiError, AppState, Query, VariantSegments, variant_prefix};
 use crate::auth::Principal;
+use crate::domain::Status;
 use crate::pipeline::jobs::JobError;
 use crate::pipeline::request::{self, Source};
 use crate::pipeline::run::JobSpec;
@@ -136,7 +137,7 @@ async fn generate(state: &AppState, who: &Principal, body: &[u8]) -> Result<Resp
         .put_variant(&crate::store::variants::NewVariant {
             key: key.clone(),
             repo_url: request.source_text(),
-            status: "generating".into(),
+            status: Status::Generating,
         })
         .await?;
     let spec = JobSpec {
@@ -155,8 +156,7 @@ async fn generate(state: &AppState, who: &Principal, body: &[u8]) -> Result<Resp
         Err(JobError::AlreadyRunning) => return Err(busy()),
         Err(other) => return Err(ApiError::internal(other)),
     }
-    let body =
-        serde_json::json!({ "project": name, "status": "generating", "branch": request.branch });
+    let body = serde_json::json!({ "project": name, "status": Status::Generating, "branch": request.branch });
     Ok(warp::reply::with_status(warp::reply::json(&body), StatusCode::ACCEPTED).into_response())
 }
 

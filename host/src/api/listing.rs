@@ -7,8 +7,8 @@ use std::sync::{Arc, Mutex};
 use serde::Serialize;
 use tokio::sync::OnceCell;
 
-use super::resolve::visibility;
 use crate::auth::Principal;
+use crate::domain::Visibility;
 use crate::events::EventBus;
 use crate::store::{DbError, Store};
 
@@ -32,29 +32,12 @@ pub async fn projects_for(
     let owner = (!principal.is_admin()).then_some(principal.username.as_str());
     Ok(ProjectsResponse {
         projects: serde_json::value::RawValue::from_string(
-            store.list_variants_json(visibility(principal)).await?,
+            store.list_variants_json(&principal.visibility()).await?,
         )
         .map_err(unserialisable)?,
         known_models: store.known_models().await?,
         known_branches: store.known_branches(owner).await?,
     })
-}
-
-/// Everyone who sees the same listing: all admins alike, every other user their own.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum Audience {
-    Admins,
-    User(String),
-}
-
-impl Audience {
-    fn of(principal: &Principal) -> Audience {
-        if principal.is_admin() {
-            Audience::Admins
-        } else {
-            Audience::User(principal.username.clone())
-        }
-    }
 }
 
 /// One audience's listing, rendered.
@@ -84,7 +67,9 @@ struct Snapshot {
 pub struct Listings {
     store: Store,
     events: EventBus,
-    latest: Mutex<HashMap<Audience, Arc<Snapshot>>>,
+    // Everyone with the same visibility (all admins alike, every other user their own)
+    // sees the same listing.
+    latest: Mutex<HashMap<Visibility, Arc<Snapshot>>>,
 }
 
 impl Listings {
@@ -101,7 +86,7 @@ impl Listings {
     /// so a snapshot started after the last event shows every change announced so far.
     pub async fn for_principal(&self, principal: &Principal) -> Result<Listing, DbError> {
         let now = self.events.published();
-        let audience = Audience::of(principal);
+        let audience = principal.visibility();
         let snapshot = {
             let mut latest = self.latest.lock().unwrap_or_else(|e| e.into_inner());
             match latest.get(&audience) {

@@ -8,7 +8,7 @@ use warp::reply::Response;
 use super::error::respond;
 use super::names::check_project_name;
 use super::principal::{caller, require_write};
-use super::resolve::{self, visibility};
+use super::resolve;
 use super::segment::Segment;
 use super::{ApiError, AppState, Query, VariantSegments, variant_prefix};
 use crate::auth::Principal;
@@ -102,7 +102,7 @@ async fn project_variants(
     name: &str,
 ) -> Result<Response, ApiError> {
     check_project_name(name)?;
-    let variants = state.store.variants_named(visibility(who), name).await?;
+    let variants = state.store.variants_named(&who.visibility(), name).await?;
     if variants.is_empty() {
         return Err(ApiError::not_found(format!("Project '{name}' not found")));
     }

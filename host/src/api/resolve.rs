@@ -4,17 +4,9 @@
 use super::ApiError;
 use super::names::check_project_name;
 use crate::auth::Principal;
+use crate::domain::Status;
 use crate::store::Store;
-use crate::store::variants::{Variant, VariantKey, Visibility};
-
-/// The visibility of a principal's queries.
-pub fn visibility(principal: &Principal) -> Visibility<'_> {
-    if principal.is_admin() {
-        Visibility::All
-    } else {
-        Visibility::User(&principal.username)
-    }
-}
+use crate::store::variants::{Variant, VariantKey};
 
 /// The one variant `name/branch/provider/model` the caller means.
 pub async fn variant(
@@ -44,9 +36,12 @@ pub async fn variant(
         });
     }
     let mut matches = store
-        .variants_matching(visibility(principal), name, branch, provider, model)
+        .variants_matching(&principal.visibility(), [name, branch, provider, model])
         .await?;
-    if let Some(own) = matches.iter().position(|v| v.owner == principal.username) {
+    if let Some(own) = matches
+        .iter()
+        .position(|v| v.key.owner == principal.username)
+    {
         return Ok(matches.swap_remove(own));
     }
     match matches.len() {
@@ -66,10 +61,10 @@ pub async fn latest_ready(
 ) -> Result<Variant, ApiError> {
     check_project_name(name)?;
     let mut ready: Vec<Variant> = store
-        .variants_named(visibility(principal), name)
+        .variants_named(&principal.visibility(), name)
         .await?
         .into_iter()
-        .filter(|v| v.status == "ready")
+        .filter(|v| v.status == Status::Ready)
         .collect();
     ready.sort_by(|a, b| b.last_generated.cmp(&a.last_generated));
     let Some(newest) = ready.first() else {
@@ -80,7 +75,9 @@ pub async fn latest_ready(
     if !principal.is_admin() {
         let tied_owners = ready
             .iter()
-            .filter(|v| v.last_generated == newest.last_generated && v.owner != newest.owner)
+            .filter(|v| {
+                v.last_generated == newest.last_generated && v.key.owner != newest.key.owner
+            })
             .count();
         if tied_owners > 0 {
             return Err(ApiError::conflict(format!(

@@ -10,7 +10,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use super::keys::{self, KeyDigester};
-use super::{ADMIN_USERNAME, Principal, Role, SESSION_LIFETIME_SECS};
+use super::{ADMIN_USERNAME, Principal, SESSION_LIFETIME_SECS};
+use crate::domain::Role;
 use crate::store::users::User;
 use crate::store::{DbError, Store};
 

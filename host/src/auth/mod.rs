@@ -3,8 +3,7 @@
 mod authenticator;
 pub mod keys;
 
-use serde::{Deserialize, Serialize};
-
+use crate::domain::{Role, Visibility};
 pub use authenticator::{Authenticator, LoginError, RotateError};
 
 /// The username of the ADMIN_KEY administrator; reserved for database users.
@@ -15,44 +14,6 @@ pub const SESSION_LIFETIME_SECS: u64 = 8 * 60 * 60;
 
 /// The session cookie's name, as docsfy clients know it.
 pub const SESSION_COOKIE: &str = "docsfy_session";
-
-/// What a caller may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    /// Everything, including `/api/admin/*`.
-    Admin,
-    /// Read and write their own and shared projects.
-    User,
-    /// Read their own and shared projects.
-    Viewer,
-}
-
-impl Role {
-    /// The role's name in the API and the database.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::User => "user",
-            Role::Viewer => "viewer",
-        }
-    }
-}
-
-impl std::str::FromStr for Role {
-    type Err = String;
-
-    fn from_str(text: &str) -> Result<Role, String> {
-        match text {
-            "admin" => Ok(Role::Admin),
-            "user" => Ok(Role::User),
-            "viewer" => Ok(Role::Viewer),
-            other => Err(format!(
-                "Invalid role '{other}'. Must be one of: admin, user, viewer"
-            )),
-        }
-    }
-}
 
 /// An authenticated caller.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,5 +35,14 @@ impl Principal {
     /// Viewers may not write.
     pub fn can_write(&self) -> bool {
         self.role != Role::Viewer
+    }
+
+    /// The variants this caller may see.
+    pub fn visibility(&self) -> Visibility {
+        if self.is_admin() {
+            Visibility::All
+        } else {
+            Visibility::User(self.username.clone())
+        }
     }
 }

@@ -21,6 +21,7 @@ use super::publish;
 use super::repo_summary;
 use super::request::Source;
 use crate::artifacts::Artifacts;
+use crate::domain::{Stage, Status};
 use crate::events::{Event, EventBus};
 use crate::plugins::{CallContext, CompletionRequest, PluginRegistry, ProviderHandle, SiteInput};
 use crate::store::variants::{Variant, VariantKey};
@@ -72,7 +73,7 @@ struct Finished {
     commit: String,
     page_count: i64,
     plan_json: String,
-    stage: Option<&'static str>,
+    stage: Option<Stage>,
 }
 
 impl Pipeline {
@@ -96,7 +97,7 @@ impl Pipeline {
         tokio::spawn(async move {
             pipeline.jobs.abort(&key).await?;
             pipeline
-                .end(&key, "aborted", "Generation aborted by user")
+                .end(&key, Status::Aborted, "Generation aborted by user")
                 .await;
             Ok(())
         })
@@ -112,7 +113,7 @@ impl Pipeline {
             Ok(done) => self.succeed(&spec.key, done).await,
             Err(message) => {
                 tracing::warn!("generation failed: {message}");
-                self.end(&spec.key, "error", &message).await;
+                self.end(&spec.key, Status::Error, &message).await;
             }
         }
     }
@@ -137,7 +138,7 @@ impl Pipeline {
             Err(error) => {
                 self.end(
                     key,
-                    "error",
+                    Status::Error,
                     &format!("Could not record the result: {error}"),
                 )
                 .await
@@ -145,7 +146,7 @@ impl Pipeline {
         }
     }
 
-    async fn end(&self, key: &VariantKey, status: &str, message: &str) {
+    async fn end(&self, key: &VariantKey, status: Status, message: &str) {
         match self.store.end_generation(key, status, message).await {
             Ok(variant) => self.events.publish(Event::status_change(&variant)),
             // It finished or was deleted meanwhile: nothing to end, but whatever it became
@@ -165,7 +166,7 @@ impl Pipeline {
     async fn stage(
         &self,
         key: &VariantKey,
-        stage: &str,
+        stage: Stage,
         page_count: i64,
         plan_json: Option<String>,
     ) {
@@ -199,7 +200,7 @@ impl Pipeline {
             permits: self.ai_calls.clone(),
         };
 
-        self.stage(key, "cloning", 0, None).await;
+        self.stage(key, Stage::Cloning, 0, None).await;
         ai.provider
             .check(&key.model, ai.context())
             .await
@@ -209,7 +210,7 @@ impl Pipeline {
         let previous = spec.previous.as_ref();
         let site = self.artifacts.site_dir(key);
         if !spec.force
-            && let Some(previous) = previous.filter(|p| p.status == "ready" && site.is_dir())
+            && let Some(previous) = previous.filter(|p| p.status == Status::Ready && site.is_dir())
             && previous.last_commit_sha.as_deref() == Some(commit.as_str())
         {
             tracing::info!("same commit as the last ready run: up to date");
@@ -217,7 +218,7 @@ impl Pipeline {
                 commit,
                 page_count: previous.page_count,
                 plan_json: previous.plan_json.clone().unwrap_or_default(),
-                stage: Some("up_to_date"),
+                stage: Some(Stage::UpToDate),
             });
         }
 
@@ -229,7 +230,7 @@ impl Pipeline {
         };
         let (plan, mut pages) = match earlier {
             Some((plan, old_commit, cached)) => {
-                self.stage(key, "incremental_planning", 0, None).await;
+                self.stage(key, Stage::IncrementalPlanning, 0, None).await;
                 match self
                     .incremental(&ai, key, &checkout, &plan, &old_commit, &commit, cached)
                     .await?
@@ -244,7 +245,7 @@ impl Pipeline {
         let plan_json = plan.to_json();
         self.stage(
             key,
-            "validating",
+            Stage::Validating,
             pages.len() as i64,
             Some(plan_json.clone()),
         )
@@ -266,7 +267,7 @@ impl Pipeline {
 
         self.stage(
             key,
-            "cross_linking",
+            Stage::CrossLinking,
             pages.len() as i64,
             Some(plan_json.clone()),
         )
@@ -289,7 +290,7 @@ impl Pipeline {
 
         self.stage(
             key,
-            "rendering",
+            Stage::Rendering,
             linked.len() as i64,
             Some(plan_json.clone()),
         )
@@ -339,7 +340,7 @@ impl Pipeline {
         key: &VariantKey,
         checkout: &Path,
     ) -> Result<(Plan, BTreeMap<String, String>), String> {
-        self.stage(key, "planning", 0, None).await;
+        self.stage(key, Stage::Planning, 0, None).await;
         let root = checkout.to_path_buf();
         let summary = tokio::task::spawn_blocking(move || repo_summary::summarize(&root))
             .await
@@ -442,7 +443,7 @@ impl Pipeline {
     ) -> Result<BTreeMap<String, String>, String> {
         let plan_json = plan.to_json();
         let mut count = pages.len() as i64;
-        self.stage(key, "generating_pages", count, Some(plan_json.clone()))
+        self.stage(key, Stage::GeneratingPages, count, Some(plan_json.clone()))
             .await;
         // Built up front: a stream over a borrowing closure trips the compiler's Send check.
         let calls: Vec<_> = todo
@@ -463,7 +464,7 @@ impl Pipeline {
             if pages.insert(slug, markdown).is_none() {
                 count += 1;
             }
-            self.stage(key, "generating_pages", count, Some(plan_json.clone()))
+            self.stage(key, Stage::GeneratingPages, count, Some(plan_json.clone()))
                 .await;
         }
         Ok(pages)

@@ -4,7 +4,7 @@ use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
 
 use super::{DbError, Store, composed};
-use crate::auth::Role;
+use crate::domain::Role;
 
 /// A database user as the API shows it (never the key).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

@@ -4,12 +4,15 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::auth::Principal;
+use crate::domain::Visibility;
 use crate::store::{DbError, Store};
 
 /// A socket's principal and the projects shared with it.
 pub struct Viewer {
     /// Who is listening.
     pub principal: Principal,
+    /// What the principal may see, kept: asked for every event.
+    visibility: Visibility,
     /// Project names shared with the principal, by owner.
     shared: HashMap<String, HashSet<String>>,
 }
@@ -18,6 +21,7 @@ impl Viewer {
     /// The viewer for `principal`, with the grants stored now.
     pub async fn load(store: &Store, principal: Principal) -> Result<Viewer, DbError> {
         let mut viewer = Viewer {
+            visibility: principal.visibility(),
             principal,
             shared: HashMap::new(),
         };
@@ -39,19 +43,17 @@ impl Viewer {
 
     /// Whether the variants of `name` owned by `owner` are visible to this socket.
     pub fn sees(&self, name: &str, owner: &str) -> bool {
-        self.principal.is_admin()
-            || self.principal.username == owner
-            || self
-                .shared
+        self.visibility.sees(owner, || {
+            self.shared
                 .get(owner)
                 .is_some_and(|names| names.contains(name))
+        })
     }
 
     /// Whether any project of `owner` is visible to this socket.
     pub fn sees_any_of(&self, owner: &str) -> bool {
-        self.principal.is_admin()
-            || self.principal.username == owner
-            || self.shared.contains_key(owner)
+        self.visibility
+            .sees(owner, || self.shared.contains_key(owner))
     }
 
     /// Whether the socket was opened by the user `username` (ADMIN_KEY sockets are nobody's
