@@ -102,7 +102,7 @@ async fn main() -> anyhow::Result<()> {
                 }
                 Event::StatusChange { status, .. } => {
                     at.insert((run, event.json().to_string()), now);
-                    ends.push((status.clone(), now));
+                    ends.push((*status, now));
                     if ends.len() == RUNS {
                         break;
                     }
