@@ -89,7 +89,7 @@ async fn main() -> anyhow::Result<()> {
         .collect::<Result<_, _>>()?;
     let connected = connecting.elapsed();
 
-    let mut bus = state.pipeline.events.subscribe();
+    let mut bus = state.pipeline.subscribe();
     let published = tokio::spawn(async move {
         let mut at: HashMap<(usize, String), Instant> = HashMap::new();
         let mut ends = Vec::new();

@@ -17,7 +17,7 @@ use crate::auth::Principal;
 use crate::domain::Status;
 use crate::pipeline::jobs::JobError;
 use crate::pipeline::request::{self, Source};
-use crate::pipeline::run::JobSpec;
+use crate::pipeline::run::{Submission, SubmitError};
 use crate::store::variants::VariantKey;
 
 /// The generation routes.
@@ -122,26 +122,8 @@ async fn generate(state: &AppState, who: &Principal, body: &[u8]) -> Result<Resp
         model,
         owner: who.username.clone(),
     };
-    let busy = || {
-        ApiError::conflict(format!(
-            "Variant '{}' is already being generated",
-            key.path()
-        ))
-    };
-    if state.pipeline.jobs.is_running(&key) {
-        return Err(busy());
-    }
-    let previous = state.store.variant(&key).await.ok();
-    state
-        .store
-        .put_variant(&crate::store::variants::NewVariant {
-            key: key.clone(),
-            repo_url: request.source_text(),
-            status: Status::Generating,
-        })
-        .await?;
-    let spec = JobSpec {
-        key: key.clone(),
+    let submission = Submission {
+        repo_url: request.source_text(),
         source: request.source.clone(),
         force: request.force,
         ai_timeout: Duration::from_secs(
@@ -149,12 +131,17 @@ async fn generate(state: &AppState, who: &Principal, body: &[u8]) -> Result<Resp
                 .ai_cli_timeout
                 .unwrap_or(state.config.ai_cli_timeout),
         ),
-        previous,
+        key,
     };
-    match state.pipeline.start(spec) {
+    let path = submission.key.path();
+    match state.pipeline.submit(submission).await {
         Ok(()) => {}
-        Err(JobError::AlreadyRunning) => return Err(busy()),
-        Err(other) => return Err(ApiError::internal(other)),
+        Err(SubmitError::Busy) => {
+            return Err(ApiError::conflict(format!(
+                "Variant '{path}' is already being generated"
+            )));
+        }
+        Err(SubmitError::Store(error)) => return Err(error.into()),
     }
     let body = serde_json::json!({ "project": name, "status": Status::Generating, "branch": request.branch });
     Ok(warp::reply::with_status(warp::reply::json(&body), StatusCode::ACCEPTED).into_response())
@@ -165,7 +152,6 @@ async fn abort_named(state: &AppState, who: &Principal, name: &str) -> Result<Re
     check_project_name(name)?;
     let matching: Vec<VariantKey> = state
         .pipeline
-        .jobs
         .running()
         .into_iter()
         .filter(|k| k.name == name && (who.is_admin() || k.owner == who.username))
@@ -202,7 +188,6 @@ async fn abort_variant(
     check_project_name(&name)?;
     let mut matching: Vec<VariantKey> = state
         .pipeline
-        .jobs
         .running()
         .into_iter()
         .filter(|k| {

@@ -63,7 +63,7 @@ pub struct AppState {
 impl AppState {
     /// Tells listeners (the WebSocket) about a change that is already stored.
     pub fn announce(&self, event: Event) {
-        self.pipeline.events.publish(event);
+        self.pipeline.publish(event);
     }
 
     /// The model used when a request names none: the configured one, else the default

@@ -1,11 +1,15 @@
-//! The generation pipeline. So far: the request schema and host check of `POST
-//! /api/generate`, the plan format with its repair, the prompts, the repository summary they
-//! embed, and atomic publishing of a rendered site. The job runner (clone, plan, pages,
-//! validate, cross-link, render) builds on these.
+//! The generation pipeline: the request schema and host check of `POST /api/generate`, the
+//! job that clones, plans, writes, validates, cross-links and renders (`job`), the pipeline
+//! that takes jobs in and ends them (`run`), and the pieces they use: the plan format with
+//! its repair, the prompts, the repository summary, the page cache and atomic publishing.
 
+mod ai;
 pub mod checkout;
+pub mod error;
 pub mod incremental;
+mod job;
 pub mod jobs;
+mod page_cache;
 pub mod pages;
 pub mod plan;
 pub mod prompts;
@@ -13,3 +17,29 @@ pub mod publish;
 pub mod repo_summary;
 pub mod request;
 pub mod run;
+
+/// Now as `YYYY-MM-DD HH:MM:SS` in UTC, the form docsfy shows times in.
+pub fn now_utc() -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
+    time::OffsetDateTime::now_utc()
+        .format(format)
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn now_is_shown_as_docsfy_shows_times() {
+        let now = super::now_utc();
+        let parsed = time::PrimitiveDateTime::parse(
+            &now,
+            time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]"),
+        )
+        .expect("the documented form");
+        let age = time::OffsetDateTime::now_utc() - parsed.assume_utc();
+        assert!(
+            age >= time::Duration::ZERO && age < time::Duration::minutes(1),
+            "{now}"
+        );
+    }
+}

@@ -18,11 +18,9 @@ use crate::artifacts::Artifacts;
 use crate::auth::{Authenticator, keys};
 use crate::config::Config;
 use crate::events::{Event, EventBus};
-use crate::pipeline::jobs::Jobs;
-use crate::pipeline::run::Pipeline;
+use crate::pipeline::run::{Pipeline, PipelineParts};
 use crate::plugins::{LoadOptions, PluginRegistry};
 use crate::store::Store;
-use tokio::sync::Semaphore;
 
 /// How long a stopping server waits for its WebSocket clients to take their close frames.
 const SOCKETS_GOODBYE: Duration = Duration::from_secs(5);
@@ -97,16 +95,15 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
     let _ = std::fs::remove_dir_all(&work_root);
     let events = EventBus::default();
     let listings = Arc::new(Listings::new(store.clone(), events.clone()));
-    let pipeline = Arc::new(Pipeline {
+    let pipeline = Arc::new(Pipeline::new(PipelineParts {
         store: store.clone(),
         artifacts: artifacts.clone(),
         plugins: plugins.clone(),
         events,
-        jobs: Jobs::default(),
-        ai_calls: Arc::new(Semaphore::new(config.max_concurrent_ai_calls)),
+        max_ai_calls: config.max_concurrent_ai_calls,
         pages_per_job: config.max_concurrent_pages,
         work_root,
-    });
+    }));
     Ok(AppState {
         artifacts,
         config: Arc::new(config),

@@ -79,7 +79,7 @@ where
     let (mut sink, mut incoming) = socket.split();
     // Listening starts before the credential is checked and the first snapshot taken, so
     // that no change (a revoked key, a new variant) falls between them.
-    let events = state.pipeline.events.subscribe();
+    let events = state.pipeline.subscribe();
     let accepted = match accept(&state, credential).await {
         // Opened while the server is saying goodbye: it missed the announcement.
         Ok(_) if state.sockets.stopping() => Err(Close::server_stopping()),

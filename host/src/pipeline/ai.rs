@@ -1,0 +1,55 @@
+//! One variant's way of asking the AI: its provider and model, the checkout as the working
+//! directory, and the server-wide limit on calls in flight.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::Semaphore;
+
+use super::error::GenerationError;
+use crate::plugins::{CallContext, CompletionRequest, ProviderHandle};
+
+/// The provider of one job, bound to its model, checkout and limits.
+pub struct Ai {
+    pub provider: ProviderHandle,
+    pub model: String,
+    pub timeout: Duration,
+    pub workdir: PathBuf,
+    pub label: String,
+    pub permits: Arc<Semaphore>,
+}
+
+impl Ai {
+    /// What every call of this job runs with.
+    pub fn context(&self) -> CallContext {
+        CallContext {
+            workdir: Some(self.workdir.clone()).filter(|d| d.is_dir()),
+            max_program_time: self.timeout,
+            label: self.label.clone(),
+            programs_allowed: true,
+        }
+    }
+
+    /// Whether the provider can serve the model (its CLI is there, it is logged in).
+    pub async fn check(&self) -> Result<(), GenerationError> {
+        Ok(self.provider.check(&self.model, self.context()).await?)
+    }
+
+    /// Sends `prompt`, waiting for a turn under the server-wide limit; the answer's text.
+    pub async fn ask(&self, prompt: String) -> Result<String, GenerationError> {
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|_| GenerationError::Cancelled)?;
+        let request = CompletionRequest {
+            model: self.model.clone(),
+            prompt,
+            timeout_secs: u32::try_from(self.timeout.as_secs()).unwrap_or(u32::MAX),
+            workdir: Some(self.workdir.display().to_string()),
+        };
+        let completion = self.provider.complete(&request, self.context()).await?;
+        Ok(completion.text)
+    }
+}
