@@ -4,6 +4,9 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::time::Duration;
 
+#[path = "../../tests/support/git.rs"]
+pub mod git;
+
 /// Summary statistics of a set of durations.
 pub struct Summary {
     /// Number of samples.

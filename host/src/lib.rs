@@ -12,5 +12,8 @@ pub mod pipeline;
 pub mod plugins;
 pub mod server;
 pub mod store;
-#[doc(hidden)]
-pub mod testing;
+
+/// Git repositories for the unit tests, from the one helper every test suite shares.
+#[cfg(test)]
+#[path = "../../tests/support/git.rs"]
+mod test_git;

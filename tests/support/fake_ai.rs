@@ -141,6 +141,6 @@ impl SampleRepo {
 
     /// Writes `files` and commits them; returns the commit id.
     pub fn commit(&self, files: &[(&str, &str)], message: &str) -> String {
-        docsfy::testing::commit_files(self.path(), files, message)
+        super::git::commit_files(self.path(), files, message)
     }
 }

@@ -7,8 +7,8 @@
 use std::time::{Duration, Instant};
 
 use docsfy::config::Config;
-use docsfy::pipeline::request::Source;
 use docsfy::pipeline::run::JobSpec;
+use docsfy::pipeline::source::Source;
 use docsfy::store::variants::{NewVariant, VariantKey};
 use docsfy_bench::{millis, write_fake_claude};
 
@@ -22,7 +22,7 @@ async fn main() -> anyhow::Result<()> {
     let fake = tempfile::tempdir()?;
     write_fake_claude(fake.path(), PAGES, LATENCY)?;
     let repo = tempfile::tempdir()?;
-    docsfy::testing::commit_files(repo.path(), &[("README.md", "# Bench\n")], "initial");
+    docsfy_bench::git::commit_files(repo.path(), &[("README.md", "# Bench\n")], "initial");
     let data = tempfile::tempdir()?;
     let mut config = Config {
         data_dir: data.path().to_path_buf(),

@@ -35,7 +35,7 @@ async fn main() -> anyhow::Result<()> {
     let fake = tempfile::tempdir()?;
     write_fake_claude(fake.path(), PAGES, LATENCY)?;
     let repo = tempfile::Builder::new().prefix("bench-").tempdir()?;
-    docsfy::testing::commit_files(repo.path(), &[("README.md", "# Bench\n")], "initial");
+    docsfy_bench::git::commit_files(repo.path(), &[("README.md", "# Bench\n")], "initial");
     let project = repo
         .path()
         .file_name()

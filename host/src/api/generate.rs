@@ -9,6 +9,7 @@ use warp::reply::Response;
 
 use super::body::{MAX_JSON_BODY, capped_bytes};
 use super::error::respond;
+use super::generate_body;
 use super::names::check_project_name;
 use super::principal::{caller, require_write};
 use super::segment::Segment;
@@ -16,8 +17,8 @@ use super::{ApiError, AppState, Query, VariantSegments, variant_prefix};
 use crate::auth::Principal;
 use crate::domain::Status;
 use crate::pipeline::jobs::JobError;
-use crate::pipeline::request::{self, Source};
 use crate::pipeline::run::{Submission, SubmitError};
+use crate::pipeline::source::Source;
 use crate::store::variants::VariantKey;
 
 /// The generation routes.
@@ -62,7 +63,7 @@ async fn generate(state: &AppState, who: &Principal, body: &[u8]) -> Result<Resp
         Ok(_) => return Err(unprocessable("Request body must be a JSON object".into())),
         Err(e) => return Err(unprocessable(format!("Invalid JSON body: {e}"))),
     };
-    let request = request::parse(&object).map_err(unprocessable)?;
+    let request = generate_body::parse(&object).map_err(unprocessable)?;
     if matches!(request.source, Source::Path(_)) && !who.is_admin() {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
@@ -91,28 +92,11 @@ async fn generate(state: &AppState, who: &Principal, body: &[u8]) -> Result<Resp
     if model.trim().is_empty() {
         return Err(ApiError::bad_request("AI model must be specified."));
     }
-    match &request.source {
-        Source::Path(path) => {
-            if !path.is_dir() {
-                return Err(ApiError::bad_request(format!(
-                    "Repository path '{}' does not exist",
-                    path.display()
-                )));
-            }
-            if git2::Repository::open(path).is_err() {
-                return Err(ApiError::bad_request(format!(
-                    "'{}' is not a git repository",
-                    path.display()
-                )));
-            }
-        }
-        Source::Url(url) => {
-            let host = request::url_host(url).unwrap_or_default();
-            request::check_public_host(host)
-                .await
-                .map_err(ApiError::bad_request)?;
-        }
-    }
+    request
+        .source
+        .check()
+        .await
+        .map_err(|refused| ApiError::bad_request(refused.to_string()))?;
     let name = request.project_name();
     check_project_name(&name)?;
     let key = VariantKey {
@@ -123,7 +107,7 @@ async fn generate(state: &AppState, who: &Principal, body: &[u8]) -> Result<Resp
         owner: who.username.clone(),
     };
     let submission = Submission {
-        repo_url: request.source_text(),
+        repo_url: request.source.display_text(),
         source: request.source.clone(),
         force: request.force,
         ai_timeout: Duration::from_secs(

@@ -8,6 +8,7 @@ mod docs;
 mod downloads;
 pub mod error;
 mod generate;
+mod generate_body;
 mod health;
 pub mod listing;
 mod models;

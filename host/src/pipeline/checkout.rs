@@ -177,7 +177,7 @@ mod tests {
     use super::*;
 
     fn commit(repo_dir: &Path, files: &[(&str, &str)], message: &str) -> String {
-        crate::testing::commit_files(repo_dir, files, message)
+        crate::test_git::commit_files(repo_dir, files, message)
     }
 
     #[test]

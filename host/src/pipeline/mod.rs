@@ -1,4 +1,4 @@
-//! The generation pipeline: the request schema and host check of `POST /api/generate`, the
+//! The generation pipeline: where a repository may come from (`source`), the
 //! job that clones, plans, writes, validates, cross-links and renders (`job`), the pipeline
 //! that takes jobs in and ends them (`run`), and the pieces they use: the plan format with
 //! its repair, the prompts, the repository summary, the page cache and atomic publishing.
@@ -15,8 +15,8 @@ pub mod plan;
 pub mod prompts;
 pub mod publish;
 pub mod repo_summary;
-pub mod request;
 pub mod run;
+pub mod source;
 
 /// Now as `YYYY-MM-DD HH:MM:SS` in UTC, the form docsfy shows times in.
 pub fn now_utc() -> String {

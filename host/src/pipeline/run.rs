@@ -12,7 +12,7 @@ use tracing::Instrument as _;
 use super::error::GenerationError;
 use super::job::{Finished, Job};
 use super::jobs::{JobError, Jobs};
-use super::request::Source;
+use super::source::Source;
 use crate::artifacts::Artifacts;
 use crate::domain::{Stage, Status};
 use crate::events::{Event, EventBus, Published};

@@ -1,4 +1,6 @@
-//! Helpers shared by this repository's tests and benchmarks; not part of docsfy's API.
+//! Git repositories made by tests and benchmarks. One file, compiled into the host's unit
+//! tests, the integration tests and the benchmarks (`#[path]`), never into the shipped
+//! library.
 
 use std::path::Path;
 

@@ -1,19 +1,11 @@
-//! `POST /api/generate`'s body: the schema checks (which the API answers with 422) and the
-//! repository-host check that keeps generation away from internal addresses (400).
+//! `POST /api/generate`'s body and its schema: what fails here is a 422, with the messages
+//! docsfy clients know.
 
-use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
-/// Where the repository comes from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Source {
-    /// A remote URL (`http(s)://host/owner/repo(.git)` or `git@host:owner/repo(.git)`).
-    Url(String),
-    /// An absolute path on the server (admins only).
-    Path(PathBuf),
-}
+use crate::pipeline::source::Source;
 
 /// A generation request that passed the schema.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,31 +25,9 @@ pub struct GenerateRequest {
 }
 
 impl GenerateRequest {
-    /// The project name: the URL's last segment without `.git`, or the directory's name.
+    /// The project name the source gives.
     pub fn project_name(&self) -> String {
-        match &self.source {
-            Source::Url(url) => {
-                let last = url
-                    .trim_end_matches('/')
-                    .rsplit(['/', ':'])
-                    .next()
-                    .unwrap_or_default();
-                last.strip_suffix(".git").unwrap_or(last).to_string()
-            }
-            Source::Path(path) => std::fs::canonicalize(path)
-                .unwrap_or_else(|_| path.clone())
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-        }
-    }
-
-    /// The source as stored in the variant's `repo_url`.
-    pub fn source_text(&self) -> String {
-        match &self.source {
-            Source::Url(url) => url.clone(),
-            Source::Path(path) => path.display().to_string(),
-        }
+        self.source.project_name()
     }
 }
 
@@ -159,73 +129,6 @@ pub fn is_branch_name(branch: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
 }
 
-/// The host part of a repository URL.
-pub fn url_host(url: &str) -> Option<&str> {
-    if let Some(rest) = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))
-    {
-        rest.split('/').next()
-    } else {
-        url.strip_prefix("git@")?.split(':').next()
-    }
-}
-
-/// Refuses hosts that are, or resolve to, addresses a server must not be made to reach on a
-/// user's behalf: loopback, private, link-local, unspecified, multicast and the like.
-pub async fn check_public_host(host: &str) -> Result<(), String> {
-    let addresses: Vec<IpAddr> = match host.parse::<IpAddr>() {
-        Ok(ip) => vec![ip],
-        Err(_) => tokio::net::lookup_host((host, 443))
-            .await
-            .map_err(|e| format!("Repository host '{host}' cannot be resolved: {e}"))?
-            .map(|a| a.ip())
-            .collect(),
-    };
-    if addresses.is_empty() {
-        return Err(format!("Repository host '{host}' cannot be resolved"));
-    }
-    match addresses.iter().find(|ip| !is_global(**ip)) {
-        Some(ip) => Err(format!(
-            "Repository host '{host}' resolves to {ip}, which is not a public address"
-        )),
-        None => Ok(()),
-    }
-}
-
-/// Whether an address is publicly routable.
-pub fn is_global(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => {
-            let [a, b, ..] = v4.octets();
-            !(v4.is_loopback()
-                || v4.is_private()
-                || v4.is_link_local()
-                || v4.is_unspecified()
-                || v4.is_broadcast()
-                || v4.is_multicast()
-                || v4.is_documentation()
-                || a == 0
-                || (a == 100 && (64..128).contains(&b)) // shared address space (CGNAT)
-                || (a == 192 && b == 0 && v4.octets()[2] == 0) // IETF protocol assignments
-                || (a == 198 && (18..20).contains(&b)) // benchmarking
-                || a >= 240) // reserved
-        }
-        IpAddr::V6(v6) => {
-            if let Some(v4) = v6.to_ipv4_mapped() {
-                return is_global(IpAddr::V4(v4));
-            }
-            let first = v6.segments()[0];
-            !(v6.is_loopback()
-                || v6.is_unspecified()
-                || v6.is_multicast()
-                || (first & 0xfe00) == 0xfc00 // unique local
-                || (first & 0xffc0) == 0xfe80 // link-local
-                || first == 0x2001 && v6.segments()[1] == 0x0db8) // documentation
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -323,51 +226,10 @@ mod tests {
         ))
         .expect("ssh");
         assert_eq!(ssh.project_name(), "my-repo");
+        let local = parse(&body(json!({"repo_path": "/srv/git/local-project"}))).expect("path");
         assert_eq!(
-            url_host("git@github.com:acme/my-repo.git"),
-            Some("github.com")
+            local.source,
+            Source::Path(PathBuf::from("/srv/git/local-project"))
         );
-        assert_eq!(
-            url_host("https://gitlab.example.org/a/b"),
-            Some("gitlab.example.org")
-        );
-        let dir = tempfile::tempdir().expect("dir");
-        let repo = dir.path().join("local-project");
-        std::fs::create_dir(&repo).expect("mkdir");
-        let local = parse(&body(json!({"repo_path": repo.display().to_string()}))).expect("path");
-        assert_eq!(local.project_name(), "local-project");
-    }
-
-    #[test]
-    fn internal_addresses_are_not_global() {
-        for internal in [
-            "127.0.0.1",
-            "10.1.2.3",
-            "172.16.0.1",
-            "192.168.1.1",
-            "169.254.169.254",
-            "0.0.0.0",
-            "100.64.0.1",
-            "::1",
-            "fe80::1",
-            "fd00::1",
-            "::ffff:127.0.0.1",
-            "224.0.0.1",
-        ] {
-            assert!(!is_global(internal.parse().expect("ip")), "{internal}");
-        }
-        for public in ["140.82.112.3", "1.1.1.1", "2606:4700:4700::1111"] {
-            assert!(is_global(public.parse().expect("ip")), "{public}");
-        }
-    }
-
-    #[tokio::test]
-    async fn hosts_resolving_to_internal_addresses_are_refused() {
-        let error = check_public_host("localhost").await.expect_err("loopback");
-        assert!(error.contains("not a public address"), "{error}");
-        assert!(check_public_host("127.0.0.1").await.is_err());
-        assert!(check_public_host("10.0.0.8").await.is_err());
-        // No DNS is needed for a literal public address.
-        assert!(check_public_host("140.82.112.3").await.is_ok());
     }
 }
