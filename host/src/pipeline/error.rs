@@ -1,6 +1,7 @@
 //! Why a generation failed, in the words its variant's `error_message` shows.
 
 use super::checkout::CheckoutError;
+use super::plan::PlanProblem;
 use crate::plugins::PluginError;
 use crate::store::DbError;
 
@@ -28,7 +29,7 @@ pub enum GenerationError {
     Compare(CheckoutError),
     /// Two answers in a row were not a usable plan.
     #[error("The AI returned an unusable documentation plan twice: {0}")]
-    Plan(String),
+    Plan(PlanProblem),
     /// The pages could not be kept for the next incremental run.
     #[error("Cannot write the page cache: {0}")]
     PageCache(std::io::Error),

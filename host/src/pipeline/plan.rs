@@ -54,46 +54,60 @@ impl Plan {
     }
 }
 
-/// Finds, parses and checks the plan in an AI answer. The error says what is wrong in
-/// words meant to be sent back to the AI.
-pub fn parse_plan(answer: &str) -> Result<Plan, String> {
-    let json = extract_json_object(answer)
-        .ok_or_else(|| "the answer contains no JSON object".to_string())?;
-    let mut plan: Plan = serde_json::from_str(json)
-        .map_err(|e| format!("the JSON does not match the plan format: {e}"))?;
+/// What is wrong with a plan, in words meant to be sent back to the AI.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PlanProblem {
+    #[error("the answer contains no JSON object")]
+    NoJson,
+    #[error("the JSON does not match the plan format: {0}")]
+    Format(String),
+    #[error("project_name is empty")]
+    NoProjectName,
+    #[error("the navigation has no pages")]
+    NoPages,
+    #[error("the plan has {0} pages; at most {MAX_PAGES} are allowed")]
+    TooManyPages(usize),
+    #[error("slug {0:?} must be lowercase letters, digits and '-' (and not \"index\")")]
+    BadSlug(String),
+    #[error("slug {0:?} appears more than once")]
+    DuplicateSlug(String),
+    #[error("page {0:?} has no title")]
+    NoTitle(String),
+}
+
+/// Finds, parses and checks the plan in an AI answer.
+pub fn parse_plan(answer: &str) -> Result<Plan, PlanProblem> {
+    let json = extract_json_object(answer).ok_or(PlanProblem::NoJson)?;
+    let mut plan: Plan =
+        serde_json::from_str(json).map_err(|e| PlanProblem::Format(e.to_string()))?;
     check(&mut plan)?;
     Ok(plan)
 }
 
-fn check(plan: &mut Plan) -> Result<(), String> {
+fn check(plan: &mut Plan) -> Result<(), PlanProblem> {
     plan.project_name = plan.project_name.trim().to_string();
     if plan.project_name.is_empty() {
-        return Err("project_name is empty".into());
+        return Err(PlanProblem::NoProjectName);
     }
     plan.navigation.retain(|g| !g.pages.is_empty());
     let count = plan.pages().count();
     if count == 0 {
-        return Err("the navigation has no pages".into());
+        return Err(PlanProblem::NoPages);
     }
     if count > MAX_PAGES {
-        return Err(format!(
-            "the plan has {count} pages; at most {MAX_PAGES} are allowed"
-        ));
+        return Err(PlanProblem::TooManyPages(count));
     }
     let mut seen = HashSet::new();
     for page in plan.navigation.iter_mut().flat_map(|g| g.pages.iter_mut()) {
         page.slug = page.slug.trim().to_lowercase();
         if !is_slug(&page.slug) {
-            return Err(format!(
-                "slug {:?} must be lowercase letters, digits and '-' (and not \"index\")",
-                page.slug
-            ));
+            return Err(PlanProblem::BadSlug(page.slug.clone()));
         }
         if !seen.insert(page.slug.clone()) {
-            return Err(format!("slug {:?} appears more than once", page.slug));
+            return Err(PlanProblem::DuplicateSlug(page.slug.clone()));
         }
         if page.title.trim().is_empty() {
-            return Err(format!("page {:?} has no title", page.slug));
+            return Err(PlanProblem::NoTitle(page.slug.clone()));
         }
     }
     Ok(())
@@ -197,7 +211,7 @@ mod tests {
         ];
         for (answer, expected) in cases {
             let error = parse_plan(answer).expect_err(answer);
-            assert!(error.contains(expected), "{answer}: {error}");
+            assert!(error.to_string().contains(expected), "{answer}: {error}");
         }
     }
 }

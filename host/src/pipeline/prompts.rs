@@ -1,7 +1,7 @@
 //! Every prompt the pipeline sends, in one place. Each asks for one thing in a format the
 //! pipeline checks, and says so plainly, because the answer is parsed, not read.
 
-use super::plan::{Plan, PlannedPage};
+use super::plan::{Plan, PlanProblem, PlannedPage};
 use super::repo_summary::RepoSummary;
 
 /// The plan prompt: read the repository, answer with the plan as JSON only.
@@ -22,7 +22,7 @@ Slugs are unique, lowercase letters, digits and dashes, and never \"index\".",
 }
 
 /// The retry after an unusable plan: the same request, with what was wrong.
-pub fn plan_retry_prompt(project: &str, summary: &RepoSummary, problem: &str) -> String {
+pub fn plan_retry_prompt(project: &str, summary: &RepoSummary, problem: &PlanProblem) -> String {
     format!(
         "{}\n\nYour previous answer could not be used: {problem}. Answer again with only the JSON object.",
         plan_prompt(project, summary)
@@ -163,8 +163,9 @@ mod tests {
 
     #[test]
     fn the_retry_quotes_the_problem() {
-        let prompt = plan_retry_prompt("acme", &summary(), "slug \"A\" is not lowercase");
-        assert!(prompt.ends_with("Your previous answer could not be used: slug \"A\" is not lowercase. Answer again with only the JSON object."));
+        let problem = PlanProblem::DuplicateSlug("intro".into());
+        let prompt = plan_retry_prompt("acme", &summary(), &problem);
+        assert!(prompt.ends_with("Your previous answer could not be used: slug \"intro\" appears more than once. Answer again with only the JSON object."));
     }
 
     #[test]

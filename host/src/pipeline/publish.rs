@@ -10,7 +10,7 @@ use crate::plugins::SiteFile;
 
 /// Checks a renderer's file path: relative, `/`-separated, no `..`, nothing hidden that could
 /// shadow the site's own machinery.
-pub fn check_site_path(path: &str) -> Result<PathBuf, String> {
+pub fn check_site_path(path: &str) -> Result<PathBuf, UnsafePath> {
     let candidate = Path::new(path);
     let acceptable = !path.is_empty()
         && !path.contains('\\')
@@ -21,9 +21,14 @@ pub fn check_site_path(path: &str) -> Result<PathBuf, String> {
     if acceptable {
         Ok(candidate.to_path_buf())
     } else {
-        Err(format!("the renderer produced an unsafe path {path:?}"))
+        Err(UnsafePath(path.to_string()))
     }
 }
+
+/// A file path a renderer must not write.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the renderer produced an unsafe path {0:?}")]
+pub struct UnsafePath(pub String);
 
 /// Writes `files` as the new content of `site` (a directory that may exist and be served).
 /// Blocking: run it off the async workers.
@@ -35,7 +40,7 @@ pub fn publish_site(site: &Path, files: &[SiteFile]) -> anyhow::Result<()> {
         .tempdir_in(parent)
         .with_context(|| format!("creating a staging directory in {}", parent.display()))?;
     for file in files {
-        let relative = check_site_path(&file.path).map_err(anyhow::Error::msg)?;
+        let relative = check_site_path(&file.path)?;
         let target = staging.path().join(&relative);
         if let Some(dir) = target.parent() {
             std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
