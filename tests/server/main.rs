@@ -17,3 +17,4 @@ mod project_routes;
 mod spec_conformance;
 mod websocket;
 mod websocket_generation;
+mod wire_format;

@@ -80,18 +80,22 @@ impl Socket {
         }
     }
 
-    /// The next JSON message, pings included.
-    pub async fn next_any(&mut self) -> Value {
+    /// The next text message exactly as it arrived, pings included.
+    pub async fn next_text(&mut self) -> String {
         loop {
             match self.frame(PATIENCE).await {
-                Some(Message::Text(text)) => {
-                    return serde_json::from_str(&text).expect("the server sends JSON");
-                }
+                Some(Message::Text(text)) => return text.to_string(),
                 Some(Message::Close(frame)) => panic!("closed: {frame:?}"),
                 Some(_) => continue,
                 None => panic!("the connection ended"),
             }
         }
+    }
+
+    /// The next JSON message, pings included.
+    pub async fn next_any(&mut self) -> Value {
+        let text = self.next_text().await;
+        serde_json::from_str(&text).expect("the server sends JSON")
     }
 
     /// The next JSON message that is not a heartbeat ping.
