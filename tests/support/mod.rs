@@ -43,12 +43,16 @@ impl FakeBin {
     }
 }
 
-/// One compiled-plugin cache for the whole test binary, so each component compiles once.
+/// One compiled-plugin cache for every test binary and every run, under `target/`: each
+/// component compiles once until it changes (wasmtime keys its entries by the component and
+/// the engine, so a stale entry is never used).
 pub fn shared_cache_dir() -> &'static Path {
-    static CACHE: OnceLock<tempfile::TempDir> = OnceLock::new();
-    CACHE
-        .get_or_init(|| tempfile::tempdir().expect("temp dir for the plugin cache"))
-        .path()
+    static CACHE: OnceLock<PathBuf> = OnceLock::new();
+    CACHE.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("plugin-cache");
+        std::fs::create_dir_all(&dir).expect("the shared plugin cache");
+        dir
+    })
 }
 
 /// Loads the registry with the given settings, programs found only in `bin`, and the given
