@@ -1,7 +1,7 @@
 //! The bundled claude, gemini and cursor plugins, each driven through the host against a fake
 //! CLI written by the test.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use docsfy::plugins::{
     CallContext, CompletionRequest, PluginErrorKind, PluginRegistry, PluginSettings, grants::Grant,
@@ -284,17 +284,17 @@ async fn the_hosts_own_limit_caps_what_the_plugin_asks_for() {
     let workdir = tempfile::tempdir().expect("workdir");
     let mut context = call(workdir.path());
     context.max_program_time = Duration::from_millis(500);
-    let started = Instant::now();
     let error = registry
         .provider("claude")
         .expect("claude")
         .complete(&request("p", 3600, workdir.path()), context)
         .await
         .expect_err("stopped by the host's limit");
+    // The limit that stopped it is the host's 0.5 s, not the 3600 s the plugin asked for.
     assert!(matches!(error.kind, PluginErrorKind::Timeout(_)), "{error}");
     assert!(
-        started.elapsed() < Duration::from_secs(30),
-        "the 3600 s request was not capped"
+        error.to_string().contains("within 0.5 s"),
+        "the 3600 s request was not capped: {error}"
     );
 }
 

@@ -72,10 +72,12 @@ async fn a_first_start_without_admin_key_generates_one_that_works() {
         .permissions()
         .mode();
     assert_eq!(mode & 0o777, 0o600);
-    assert!(
-        server.stdout_lines().iter().any(|l| l.contains(&key)),
-        "the key was printed once"
-    );
+    let printed = server
+        .stdout_lines()
+        .iter()
+        .filter(|l| l.contains(&key))
+        .count();
+    assert_eq!(printed, 1, "the key is printed exactly once");
     let me = get(&server, "/api/auth/me", As::Bearer(&key)).await;
     assert_eq!(me.json()["username"], "admin");
 }

@@ -5,11 +5,18 @@ use sqlx::SqlitePool;
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 
 /// Every migration: (version, description, SQL). Append; never edit one that has shipped.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "initial",
-    include_str!("../../../migrations/0001_initial.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "initial",
+        include_str!("../../../migrations/0001_initial.sql"),
+    ),
+    (
+        2,
+        "update order",
+        include_str!("../../../migrations/0002_update_order.sql"),
+    ),
+];
 
 /// Brings the database's schema up to date.
 pub async fn run(pool: &SqlitePool) -> Result<(), sqlx::migrate::MigrateError> {

@@ -110,8 +110,13 @@ static PROJECT_OBJECT: LazyLock<String> = LazyLock::new(|| {
 /// The condition that picks one variant, bound by [`bind_key`].
 const BY_KEY: &str = "name = ? AND branch = ? AND ai_provider = ? AND ai_model = ? AND owner = ?";
 
-/// Most recently updated first; rowid breaks ties between updates in the same second.
-const NEWEST_FIRST: &str = "ORDER BY updated_at DESC, rowid DESC";
+/// Most recently written first, by the write sequence [`TOUCH`] keeps.
+const NEWEST_FIRST: &str = "ORDER BY touched DESC, rowid DESC";
+
+/// What every write of a row sets: `updated_at`, and its place in the write sequence (SQLite
+/// runs one write at a time, so the sequence is a total order even within one second).
+const TOUCH: &str =
+    "updated_at = datetime('now'), touched = (SELECT ifnull(max(touched), 0) + 1 FROM variants)";
 
 type Query<'q> = sqlx::query::Query<'q, sqlx::Sqlite, SqliteArguments>;
 

@@ -27,7 +27,7 @@ impl Store {
         let (condition, values) = visible(visibility);
         let object = &*PROJECT_OBJECT;
         let sql = format!(
-            "SELECT coalesce(json_group_array({object} ORDER BY updated_at DESC, rowid DESC), \
+            "SELECT coalesce(json_group_array({object} {NEWEST_FIRST}), \
              '[]') AS projects FROM variants WHERE {condition}"
         );
         let mut query = sqlx::query(composed(sql));

@@ -113,3 +113,37 @@ async fn the_sql_visibility_agrees_with_the_rule() {
         assert_eq!(listed, expected, "{user}");
     }
 }
+
+/// Newest first means the last written first, even within one second: a variant written
+/// again after others comes before them, whatever the order they were created in.
+#[tokio::test]
+async fn listings_put_the_last_written_first() {
+    let dir = tempfile::tempdir().expect("dir");
+    let store = Store::open(dir.path()).await.expect("store");
+    for name in ["a", "b", "c"] {
+        insert(&store, &key("alice", name), Status::Ready).await;
+    }
+    insert(&store, &key("alice", "a"), Status::Ready).await;
+    store
+        .set_progress(&key("alice", "b"), Stage::Rendering, 1)
+        .await
+        .expect("progress");
+    let order =
+        |listed: Vec<Variant>| -> Vec<String> { listed.into_iter().map(|v| v.key.name).collect() };
+    let listed = store.list_variants(&Visibility::All).await.expect("list");
+    assert_eq!(order(listed), ["b", "a", "c"]);
+    let json: serde_json::Value = serde_json::from_str(
+        &store
+            .list_variants_json(&Visibility::All)
+            .await
+            .expect("json"),
+    )
+    .expect("parse");
+    let names: Vec<&str> = json
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|p| p["name"].as_str().expect("name"))
+        .collect();
+    assert_eq!(names, ["b", "a", "c"]);
+}

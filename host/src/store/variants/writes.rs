@@ -2,7 +2,9 @@
 
 use sqlx::Row;
 
-use super::{BY_KEY, COLUMNS, NewVariant, Variant, VariantKey, bind_key, key_from, variant_from};
+use super::{
+    BY_KEY, COLUMNS, NewVariant, TOUCH, Variant, VariantKey, bind_key, key_from, variant_from,
+};
 use crate::domain::{Stage, Status};
 use crate::store::{DbError, Store, composed};
 
@@ -11,11 +13,11 @@ impl Store {
     pub async fn put_variant(&self, new: &NewVariant) -> Result<Variant, DbError> {
         let columns = &*COLUMNS;
         let sql = format!(
-            "INSERT INTO variants (name, branch, ai_provider, ai_model, owner, repo_url, status) \
-             VALUES (?, ?, ?, ?, ?, ?, ?) \
+            "INSERT INTO variants (name, branch, ai_provider, ai_model, owner, repo_url, status, \
+               touched) VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT ifnull(max(touched), 0) + 1 FROM variants)) \
              ON CONFLICT (name, branch, ai_provider, ai_model, owner) DO UPDATE SET \
                repo_url = excluded.repo_url, status = excluded.status, \
-               error_message = NULL, updated_at = datetime('now') \
+               error_message = NULL, {TOUCH} \
              RETURNING {columns}"
         );
         let row = bind_key(sqlx::query(composed(sql)), &new.key)
@@ -39,7 +41,7 @@ impl Store {
         let sql = format!(
             "UPDATE variants SET status = ?, current_stage = ?, last_commit_sha = ?, \
                page_count = ?, plan_json = ?, error_message = NULL, \
-               last_generated = datetime('now'), updated_at = datetime('now') \
+               last_generated = datetime('now'), {TOUCH} \
              WHERE {BY_KEY} RETURNING {columns}"
         );
         let query = sqlx::query(composed(sql))
@@ -60,7 +62,7 @@ impl Store {
         page_count: i64,
     ) -> Result<(), DbError> {
         let sql = format!(
-            "UPDATE variants SET current_stage = ?, page_count = ?, updated_at = datetime('now') \
+            "UPDATE variants SET current_stage = ?, page_count = ?, {TOUCH} \
              WHERE {BY_KEY}"
         );
         let query = sqlx::query(composed(sql)).bind(stage).bind(page_count);
@@ -79,7 +81,7 @@ impl Store {
         let columns = &*COLUMNS;
         let sql = format!(
             "UPDATE variants SET status = ?, error_message = ?, current_stage = NULL, \
-               updated_at = datetime('now') \
+               {TOUCH} \
              WHERE {BY_KEY} AND status = ? RETURNING {columns}"
         );
         let query = sqlx::query(composed(sql)).bind(status).bind(message);
@@ -92,15 +94,16 @@ impl Store {
 
     /// At start-up: generations that were running when the server stopped can never finish.
     pub async fn fail_interrupted_generations(&self) -> Result<u64, DbError> {
-        let done = sqlx::query(
+        let sql = format!(
             "UPDATE variants SET status = ?, current_stage = NULL, \
-               error_message = 'Server restarted during generation', updated_at = datetime('now') \
-             WHERE status = ?",
-        )
-        .bind(Status::Error)
-        .bind(Status::Generating)
-        .execute(self.pool())
-        .await?;
+               error_message = 'Server restarted during generation', {TOUCH} \
+             WHERE status = ?"
+        );
+        let done = sqlx::query(composed(sql))
+            .bind(Status::Error)
+            .bind(Status::Generating)
+            .execute(self.pool())
+            .await?;
         Ok(done.rows_affected())
     }
 
