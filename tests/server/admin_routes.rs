@@ -2,6 +2,9 @@
 
 use serde_json::json;
 
+use crate::generation::{PAGES, start};
+use crate::support::fake_ai::{FakeClaude, SampleRepo};
+
 use crate::support::api::{
     ADMIN_KEY, As, Seed, create_user, delete, get, login, post, seed, start_server,
 };
@@ -147,17 +150,22 @@ async fn deleting_a_user_removes_their_sessions_projects_files_and_grants() {
 
 #[tokio::test]
 async fn users_cannot_be_deleted_while_generating_or_by_themselves() {
-    let server = start_server();
-    create_user(&server, "gina", "user").await;
+    let fake = FakeClaude::new(PAGES);
+    let server = start(&fake);
+    // A real running generation (an admin's, since only admins may name a local path).
+    let gina = create_user(&server, "gina", "admin").await;
     let root = create_user(&server, "root", "admin").await;
-    seed(
-        server.data_dir.path(),
-        &Seed {
-            status: "generating",
-            ..Seed::ready("gina", "busy")
-        },
+    let repo = SampleRepo::new();
+    fake.slow(true);
+    let started = post(
+        &server,
+        "/api/generate",
+        As::Bearer(&gina),
+        json!({"repo_path": repo.path().display().to_string()}),
     )
     .await;
+    assert_eq!(started.status, 202, "{}", started.text());
+    fake.wait_for_slow_call().await;
     let busy = delete(&server, "/api/admin/users/gina", As::Bearer(ADMIN_KEY)).await;
     assert_eq!(busy.status, 409);
     assert!(
@@ -165,6 +173,19 @@ async fn users_cannot_be_deleted_while_generating_or_by_themselves() {
         "{}",
         busy.detail()
     );
+    assert_eq!(
+        get(&server, "/api/auth/me", As::Bearer(&gina)).await.status,
+        200,
+        "the refused delete kept the account"
+    );
+    let abort = post(
+        &server,
+        &format!("/api/projects/{}/abort", repo.project()),
+        As::Bearer(&gina),
+        json!({}),
+    )
+    .await;
+    assert_eq!(abort.status, 200, "{}", abort.text());
     let own = delete(&server, "/api/admin/users/root", As::Bearer(&root)).await;
     assert_eq!(own.status, 400);
     assert_eq!(

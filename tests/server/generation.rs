@@ -9,6 +9,7 @@ use crate::support::api::{ADMIN_KEY, As, create_user, delete, get, post};
 use crate::support::fake_ai::{FakeClaude, SampleRepo, claude_result};
 use crate::support::process_gone_soon;
 use crate::support::server::RunningServer;
+use crate::support::ws::{WsAuth, connect, listed};
 
 pub(crate) const PAGES: &[(&str, &str)] = &[
     ("intro", "Introduction"),
@@ -333,9 +334,14 @@ async fn a_crash_mid_generation_leaves_an_error_and_the_old_site() {
     finished(&server, &repo).await;
     fake.slow(true);
     generate(&server, &repo, json!({"force": true})).await;
-    fake.wait_for_slow_call().await;
+    let orphan = fake.wait_for_slow_call().await;
     fake.slow(false);
     let server = server.crash_and_restart();
+    // A killed server cannot stop what it started; the test does, so nothing outlives it.
+    let _ = nix::sys::signal::killpg(
+        nix::unistd::Pid::from_raw(orphan),
+        nix::sys::signal::Signal::SIGKILL,
+    );
     let variant = get(&server, &variant_path(&repo), As::Bearer(ADMIN_KEY))
         .await
         .json();
@@ -344,6 +350,56 @@ async fn a_crash_mid_generation_leaves_an_error_and_the_old_site() {
         variant["error_message"],
         "Server restarted during generation"
     );
+    let index = get(
+        &server,
+        &format!("/docs/{}/main/claude/opus/", repo.project()),
+        As::Bearer(ADMIN_KEY),
+    )
+    .await;
+    assert_eq!(index.status, 200, "the earlier site still serves");
+
+    // The restarted server generates the variant again, and says so.
+    let mut socket = connect(&server, WsAuth::Token(ADMIN_KEY)).await;
+    assert_eq!(listed(&socket.sync().await).len(), 1);
+    assert_eq!(
+        generate(&server, &repo, json!({"force": true}))
+            .await
+            .status,
+        202
+    );
+    let ended = socket.until("status_change").await;
+    assert_eq!(ended.last().expect("status_change")["status"], "ready");
+    let sync = socket.sync().await;
+    assert_eq!(sync["projects"][0]["status"], "ready");
+    let listing = get(&server, "/api/status", As::Bearer(ADMIN_KEY))
+        .await
+        .json();
+    assert_eq!(listing["projects"][0]["status"], "ready");
+    assert_eq!(listing["projects"][0]["error_message"], Value::Null);
+}
+
+#[tokio::test]
+async fn sigterm_mid_generation_stops_the_cli_and_the_run_ends_as_an_error() {
+    let fake = FakeClaude::new(PAGES);
+    let mut server = start(&fake);
+    let repo = SampleRepo::new();
+    generate(&server, &repo, json!({})).await;
+    finished(&server, &repo).await;
+    fake.slow(true);
+    generate(&server, &repo, json!({"force": true})).await;
+    let pid = fake.wait_for_slow_call().await;
+    assert!(
+        server.terminate().success(),
+        "SIGTERM stops the server cleanly"
+    );
+    assert!(process_gone_soon(pid), "the CLI outlived the server");
+    fake.slow(false);
+    let server = server.start_again();
+    let variant = get(&server, &variant_path(&repo), As::Bearer(ADMIN_KEY))
+        .await
+        .json();
+    assert_eq!(variant["status"], "error");
+    assert_eq!(variant["current_stage"], Value::Null);
     let index = get(
         &server,
         &format!("/docs/{}/main/claude/opus/", repo.project()),

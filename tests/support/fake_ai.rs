@@ -31,7 +31,7 @@ impl FakeClaude {
             &format!(
                 r##"[ "$1" = "--version" ] && {{ echo 1.0.0; exit 0; }}
 prompt=$(cat)
-[ -f {dir}/slow ] && {{ echo $$ > {dir}/slow.pid; sleep 60; }}
+[ -f {dir}/slow ] && {{ echo $$ > {dir}/slow-$$.pid; sleep 60; }}
 case "$prompt" in
   *"Plan the documentation"*) echo plan >> {log}; cat {dir}/plan.out ;;
   *"Which pages are now wrong"*) echo redo >> {log}; cat {dir}/redo.out ;;
@@ -85,12 +85,33 @@ esac"##,
     /// Waits for a call made slow by [`FakeClaude::slow`] to start; returns its pid.
     pub async fn wait_for_slow_call(&self) -> i32 {
         for _ in 0..200 {
-            if let Ok(pid) = self.bin.read("slow.pid").trim().parse() {
-                return pid;
+            if let Some(pid) = self.slow_calls().first() {
+                return *pid;
             }
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
         panic!("the slow call never started");
+    }
+
+    /// The pids of every slow call started so far (each writes its own file).
+    pub fn slow_calls(&self) -> Vec<i32> {
+        let mut pids: Vec<i32> = std::fs::read_dir(self.bin.path())
+            .expect("the fake's directory")
+            .filter_map(Result::ok)
+            .filter_map(|entry| {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                let pid = name
+                    .strip_prefix("slow-")?
+                    .strip_suffix(".pid")?
+                    .parse()
+                    .ok()?;
+                // A file whose pid is not yet written is not a started call yet.
+                let written = std::fs::read_to_string(entry.path()).ok()?;
+                (written.trim().parse::<i32>().ok() == Some(pid)).then_some(pid)
+            })
+            .collect();
+        pids.sort_unstable();
+        pids
     }
 
     /// A PATH with the fake first.

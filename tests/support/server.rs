@@ -58,6 +58,12 @@ impl RunningServer {
     /// new one on the same data directory.
     pub fn crash_and_restart(mut self) -> RunningServer {
         let _ = self.child.kill();
+        self.start_again()
+    }
+
+    /// Starts a new server on the same data directory once this one has exited (after
+    /// [`RunningServer::terminate`]).
+    pub fn start_again(mut self) -> RunningServer {
         let _ = self.child.wait();
         let data_dir = std::mem::replace(
             &mut self.data_dir,
