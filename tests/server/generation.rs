@@ -66,7 +66,7 @@ async fn finished(server: &RunningServer, repo: &SampleRepo) -> Value {
 }
 
 /// Polls the variant at `path` until it leaves `generating`.
-async fn finished_at(server: &RunningServer, path: &str) -> Value {
+pub(crate) async fn finished_at(server: &RunningServer, path: &str) -> Value {
     for _ in 0..600 {
         let variant = get(server, path, As::Bearer(ADMIN_KEY)).await.json();
         if variant["status"] != "generating" {

@@ -15,6 +15,7 @@ mod http_basics;
 mod keep_alive;
 mod project_routes;
 mod spec_conformance;
+mod unusual_content;
 mod websocket;
 mod websocket_generation;
 mod wire_format;

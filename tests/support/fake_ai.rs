@@ -131,9 +131,14 @@ pub struct SampleRepo {
 
 impl SampleRepo {
     pub fn new() -> SampleRepo {
+        SampleRepo::in_folder_named("sample-")
+    }
+
+    /// A sample repository whose folder name (the project name) starts with `prefix`.
+    pub fn in_folder_named(prefix: &str) -> SampleRepo {
         let repo = SampleRepo {
             dir: tempfile::Builder::new()
-                .prefix("sample-")
+                .prefix(prefix)
                 .tempdir()
                 .expect("dir"),
         };

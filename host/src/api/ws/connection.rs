@@ -48,6 +48,20 @@ impl Close {
         }
     }
 
+    /// The close a client that broke the protocol is owed (RFC 6455, 7.4.1): 1009 for a
+    /// message over the limit, 1007 for text that is not UTF-8, 1002 for anything else it
+    /// got wrong. `None` when the connection itself failed and nothing can be sent.
+    fn broken_by_client(error: &warp::Error) -> Option<Close> {
+        use std::error::Error as _;
+        let (code, reason) = match error.source()?.downcast_ref::<tungstenite::Error>()? {
+            tungstenite::Error::Capacity(_) => (1009, "Message too big"),
+            tungstenite::Error::Utf8(_) => (1007, "Text is not UTF-8"),
+            tungstenite::Error::Protocol(_) => (1002, "Protocol error"),
+            _ => return None,
+        };
+        Some(Close { code, reason })
+    }
+
     fn internal(error: DbError) -> Close {
         tracing::error!("websocket: {error}");
         Close {
@@ -157,7 +171,8 @@ impl Connection {
                         }
                         Ok(())
                     }
-                    Some(Err(_)) | None => return None,
+                    Some(Err(error)) => return Close::broken_by_client(&error),
+                    None => return None,
                 },
                 event = events.recv() => match event {
                     Ok(published) => self.on_event(&published).await,
