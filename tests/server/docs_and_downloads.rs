@@ -307,6 +307,12 @@ async fn downloads_refuse_what_is_not_ready_missing_or_ambiguous() {
     // Two owners' equally recent variants shared with carol: the latest route cannot choose.
     seed(data, &Seed::ready("dave", "gamma")).await;
     seed(data, &Seed::ready("erin", "gamma")).await;
+    // The same time for both, whatever second each seed ran in.
+    let store = docsfy::store::Store::open(data).await.expect("store");
+    sqlx::query("UPDATE variants SET last_generated = '2026-01-02 03:04:05' WHERE name = 'gamma'")
+        .execute(store.pool())
+        .await
+        .expect("tie the two variants");
     for owner in ["dave", "erin"] {
         post(
             &server,

@@ -3,8 +3,6 @@
 //! for nobody else. Also the reuse (`up_to_date`), failure and abort endings, and a stuck
 //! client that must neither hold up the others nor be sent a backlog.
 
-use std::time::Duration;
-
 use docsfy::store::Store;
 use docsfy::store::variants::{NewVariant, VariantKey};
 use serde_json::{Value, json};
@@ -15,7 +13,7 @@ use crate::generation::{PAGES, abort, generate, start};
 use crate::support::api::{ADMIN_KEY, As, Seed, create_user, delete, grant, seed};
 use crate::support::fake_ai::{FakeClaude, SampleRepo, claude_result};
 use crate::support::server::RunningServer;
-use crate::support::ws::{Socket, WsAuth, connect, listed};
+use crate::support::ws::{Socket, WsAuth, barrier, connect, listed};
 
 /// The stages of a first generation, in the order the spec lists them.
 const STAGES: &[&str] = &[
@@ -172,7 +170,7 @@ async fn a_generation_is_seen_as_progress_then_status_change_then_sync() {
         bob_sync["known_models"],
         json!({"claude": ["opus", "sonnet"]})
     );
-    bob.expect_nothing_for(Duration::from_millis(500)).await;
+    barrier(&server, &mut bob, "bob", &mut [&mut admin]).await;
 }
 
 #[tokio::test]
@@ -221,7 +219,7 @@ async fn a_revoked_user_hears_nothing_more_of_a_running_generation() {
     let ended = admin.until("status_change").await;
     assert_eq!(ended.last().expect("ended")["status"], "ready");
     admin.sync().await;
-    alice.expect_nothing_for(Duration::from_millis(500)).await;
+    barrier(&server, &mut alice, "alice", &mut [&mut admin]).await;
 }
 
 #[tokio::test]
@@ -382,5 +380,5 @@ async fn a_stuck_client_neither_delays_the_others_nor_is_sent_a_backlog() {
         syncs <= DELETES / 2,
         "the stuck client got {syncs} syncs: a backlog instead of a fresh state"
     );
-    stuck.expect_nothing_for(Duration::from_millis(300)).await;
+    barrier(&server, &mut stuck, "admin", &mut [&mut healthy]).await;
 }

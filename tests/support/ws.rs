@@ -128,21 +128,6 @@ impl Socket {
         }
     }
 
-    /// Asserts that nothing but pings arrives for `quiet`.
-    pub async fn expect_nothing_for(&mut self, quiet: Duration) {
-        let end = tokio::time::Instant::now() + quiet;
-        while let Ok(frame) = tokio::time::timeout_at(end, self.stream.next()).await {
-            match frame {
-                Some(Ok(Message::Text(text))) if text.contains(r#""type":"ping""#) => {}
-                Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
-                other => {
-                    let shown: String = format!("{other:?}").chars().take(300).collect();
-                    panic!("expected silence, got {shown}");
-                }
-            }
-        }
-    }
-
     /// Reads until the server closes; returns the close code and reason. Pings are not
     /// answered meanwhile.
     pub async fn closed(&mut self) -> (u16, String) {
@@ -211,4 +196,51 @@ pub fn listed(sync: &Value) -> Vec<(String, String)> {
             )
         })
         .collect()
+}
+
+/// Shows that `quiet` was sent nothing about what happened before this call, without waiting
+/// and hoping: a variant of `owner` appears, then goes, both announced; the next two messages
+/// `quiet` reads must be the syncs of exactly that, since a socket's messages keep the order
+/// of their events. `quiet` must see `owner`'s projects (be `owner`, or an admin); every
+/// socket in `bystanders` sees them too and reads the same two syncs. Listings end as they
+/// were.
+pub async fn barrier(
+    server: &RunningServer,
+    quiet: &mut Socket,
+    owner: &str,
+    bystanders: &mut [&mut Socket],
+) {
+    use super::api::{ADMIN_KEY, As, Seed, delete, seed};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let (shown, trigger) = (format!("barrier-{n}"), format!("barrier-{n}-trigger"));
+    // Written behind the server's back: unannounced until the trigger's deletion is.
+    seed(server.data_dir.path(), &Seed::ready(owner, &shown)).await;
+    seed(server.data_dir.path(), &Seed::ready(owner, &trigger)).await;
+    let gone = |name: &str| format!("/api/projects/{name}?owner={owner}");
+    assert_eq!(
+        delete(server, &gone(&trigger), As::Bearer(ADMIN_KEY))
+            .await
+            .status,
+        200
+    );
+    let appeared = |sync: &Value| listed(sync).contains(&(shown.clone(), owner.to_string()));
+    let first = quiet.next().await;
+    assert_eq!(first["type"], "sync", "something else came first: {first}");
+    assert!(appeared(&first), "a sync from before the barrier: {first}");
+    // Each sync is rendered when sent: read them all before the state changes again.
+    for socket in bystanders.iter_mut() {
+        assert!(appeared(&socket.sync().await));
+    }
+    assert_eq!(
+        delete(server, &gone(&shown), As::Bearer(ADMIN_KEY))
+            .await
+            .status,
+        200
+    );
+    assert!(!appeared(&quiet.sync().await));
+    for socket in bystanders.iter_mut() {
+        assert!(!appeared(&socket.sync().await));
+    }
 }
