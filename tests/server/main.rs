@@ -11,6 +11,7 @@ mod docs_and_downloads;
 mod errors_and_first_start;
 mod first_run;
 mod generation;
+mod generation_interrupted;
 mod http_basics;
 mod keep_alive;
 mod project_routes;

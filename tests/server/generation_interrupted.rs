@@ -1,0 +1,148 @@
+//! Generations that do not end on their own: aborted by a user, cut by a crash, or by the
+//! server being stopped. None of them may damage the site served before.
+
+use serde_json::{Value, json};
+
+use crate::generation::{PAGES, abort, finished, generate, start, variant_path};
+use crate::support::api::{ADMIN_KEY, As, delete, get, post};
+use crate::support::fake_ai::{FakeClaude, SampleRepo};
+use crate::support::process_gone_soon;
+use crate::support::ws::{WsAuth, connect, listed};
+
+#[tokio::test]
+async fn aborting_stops_the_cli_and_keeps_the_previous_site() {
+    let fake = FakeClaude::new(PAGES);
+    let server = start(&fake);
+    let repo = SampleRepo::new();
+    generate(&server, &repo, json!({})).await;
+    finished(&server, &repo).await;
+
+    fake.slow(true);
+    generate(&server, &repo, json!({"force": true})).await;
+    let pid = fake.wait_for_slow_call().await;
+    let conflict = generate(&server, &repo, json!({"force": true})).await;
+    assert_eq!(conflict.status, 409, "already generating");
+    assert_eq!(
+        delete(
+            &server,
+            &format!("{}?owner=admin", variant_path(&repo)),
+            As::Bearer(ADMIN_KEY)
+        )
+        .await
+        .status,
+        409
+    );
+
+    let aborted = abort(&server, &repo).await;
+    assert_eq!(aborted.status, 200, "{}", aborted.text());
+    assert_eq!(
+        aborted.json(),
+        json!({"aborted": format!("{}/main/claude/opus", repo.project())})
+    );
+    assert!(process_gone_soon(pid), "the CLI outlived the abort");
+    let variant = get(&server, &variant_path(&repo), As::Bearer(ADMIN_KEY))
+        .await
+        .json();
+    assert_eq!(variant["status"], "aborted");
+    let index = get(
+        &server,
+        &format!("/docs/{}/main/claude/opus/", repo.project()),
+        As::Bearer(ADMIN_KEY),
+    )
+    .await;
+    assert_eq!(index.status, 200, "the previous site is still served");
+    let again = abort(&server, &repo).await;
+    assert_eq!(again.status, 404);
+    let named = post(
+        &server,
+        &format!("/api/projects/{}/abort", repo.project()),
+        As::Bearer(ADMIN_KEY),
+        json!({}),
+    )
+    .await;
+    assert_eq!(named.status, 404);
+}
+
+#[tokio::test]
+async fn a_crash_mid_generation_leaves_an_error_and_the_old_site() {
+    let fake = FakeClaude::new(PAGES);
+    let server = start(&fake);
+    let repo = SampleRepo::new();
+    generate(&server, &repo, json!({})).await;
+    finished(&server, &repo).await;
+    fake.slow(true);
+    generate(&server, &repo, json!({"force": true})).await;
+    let orphan = fake.wait_for_slow_call().await;
+    fake.slow(false);
+    let server = server.crash_and_restart();
+    // A killed server cannot stop what it started; the test does, so nothing outlives it.
+    let _ = nix::sys::signal::killpg(
+        nix::unistd::Pid::from_raw(orphan),
+        nix::sys::signal::Signal::SIGKILL,
+    );
+    let variant = get(&server, &variant_path(&repo), As::Bearer(ADMIN_KEY))
+        .await
+        .json();
+    assert_eq!(variant["status"], "error");
+    assert_eq!(
+        variant["error_message"],
+        "Server restarted during generation"
+    );
+    let index = get(
+        &server,
+        &format!("/docs/{}/main/claude/opus/", repo.project()),
+        As::Bearer(ADMIN_KEY),
+    )
+    .await;
+    assert_eq!(index.status, 200, "the earlier site still serves");
+
+    // The restarted server generates the variant again, and says so.
+    let mut socket = connect(&server, WsAuth::Token(ADMIN_KEY)).await;
+    assert_eq!(listed(&socket.sync().await).len(), 1);
+    assert_eq!(
+        generate(&server, &repo, json!({"force": true}))
+            .await
+            .status,
+        202
+    );
+    let ended = socket.until("status_change").await;
+    assert_eq!(ended.last().expect("status_change")["status"], "ready");
+    let sync = socket.sync().await;
+    assert_eq!(sync["projects"][0]["status"], "ready");
+    let listing = get(&server, "/api/status", As::Bearer(ADMIN_KEY))
+        .await
+        .json();
+    assert_eq!(listing["projects"][0]["status"], "ready");
+    assert_eq!(listing["projects"][0]["error_message"], Value::Null);
+}
+
+#[tokio::test]
+async fn sigterm_mid_generation_stops_the_cli_and_the_run_ends_as_an_error() {
+    let fake = FakeClaude::new(PAGES);
+    let mut server = start(&fake);
+    let repo = SampleRepo::new();
+    generate(&server, &repo, json!({})).await;
+    finished(&server, &repo).await;
+    fake.slow(true);
+    generate(&server, &repo, json!({"force": true})).await;
+    let pid = fake.wait_for_slow_call().await;
+    assert!(
+        server.terminate().success(),
+        "SIGTERM stops the server cleanly"
+    );
+    assert!(process_gone_soon(pid), "the CLI outlived the server");
+    fake.slow(false);
+    let server = server.start_again();
+    let variant = get(&server, &variant_path(&repo), As::Bearer(ADMIN_KEY))
+        .await
+        .json();
+    assert_eq!(variant["status"], "error");
+    assert_eq!(variant["current_stage"], Value::Null);
+    let index = get(
+        &server,
+        &format!("/docs/{}/main/claude/opus/", repo.project()),
+        As::Bearer(ADMIN_KEY),
+    )
+    .await;
+    assert_eq!(index.status, 200, "the earlier site still serves");
+}
