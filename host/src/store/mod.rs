@@ -85,6 +85,15 @@ impl Store {
         &self.pool
     }
 
+    /// A transaction that holds the write lock from its start. A deferred one that reads
+    /// first fails at once with "database is locked" when another connection wrote meanwhile
+    /// (SQLite cannot wait for a read to become a write); this one waits its turn instead.
+    pub(crate) async fn write_transaction(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, DbError> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
     /// Whether the database answers (for `/ready`).
     pub async fn ping(&self) -> Result<(), DbError> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;

@@ -107,7 +107,7 @@ impl Store {
         key_hash: &str,
         key_lookup: &str,
     ) -> Result<User, DbError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write_transaction().await?;
         let row = sqlx::query(composed(format!(
             "UPDATE users SET key_hash = ?, key_lookup = ? WHERE username = ? RETURNING {COLUMNS}"
         )))
@@ -130,7 +130,7 @@ impl Store {
         &self,
         username: &str,
     ) -> Result<Vec<super::variants::VariantKey>, DbError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write_transaction().await?;
         let deleted = sqlx::query("DELETE FROM users WHERE username = ?")
             .bind(username)
             .execute(&mut *tx)

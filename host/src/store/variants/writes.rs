@@ -109,7 +109,7 @@ impl Store {
 
     /// Deletes one variant unless it is generating (`Conflict`).
     pub async fn delete_variant(&self, key: &VariantKey) -> Result<(), DbError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write_transaction().await?;
         let read = format!("SELECT status FROM variants WHERE {BY_KEY}");
         let status: Status = bind_key(sqlx::query(composed(read)), key)
             .fetch_one(&mut *tx)
@@ -133,7 +133,7 @@ impl Store {
         name: &str,
         owner: &str,
     ) -> Result<Vec<VariantKey>, DbError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write_transaction().await?;
         let generating: i64 = sqlx::query(
             "SELECT COUNT(*) AS n FROM variants WHERE name = ? AND owner = ? AND status = ?",
         )
