@@ -31,6 +31,9 @@ impl FakeClaude {
             &format!(
                 r##"[ "$1" = "--version" ] && {{ echo 1.0.0; exit 0; }}
 prompt=$(cat)
+printf '%s\n' "$prompt" >> {dir}/prompts.log
+# As a real CLI would: read the README of the checkout it works in.
+head -c 65536 README.md >> {dir}/read-by-cli.log 2>/dev/null
 [ -f {dir}/slow ] && {{ echo $$ > {dir}/slow-$$.pid; sleep 60; }}
 case "$prompt" in
   *"Plan the documentation"*) echo plan >> {log}; cat {dir}/plan.out ;;
@@ -70,6 +73,16 @@ esac"##,
             .lines()
             .map(String::from)
             .collect()
+    }
+
+    /// Every prompt the fake was sent, one after the other.
+    pub fn prompts(&self) -> String {
+        self.bin.read("prompts.log")
+    }
+
+    /// What the fake read of the README in its working directory, call after call.
+    pub fn read_by_cli(&self) -> String {
+        self.bin.read("read-by-cli.log")
     }
 
     /// Makes every following call hang until killed.

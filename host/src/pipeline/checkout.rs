@@ -30,6 +30,9 @@ pub enum CheckoutError {
     /// Anything git said.
     #[error("git: {0}")]
     Git(String),
+    /// The checkout's links could not be removed.
+    #[error("cannot clean the checkout: {0}")]
+    Sweep(std::io::Error),
 }
 
 /// Clones `branch` of the remote `url` into `dest` (which must not exist or be empty) and
@@ -98,6 +101,11 @@ fn clone(
         .head()
         .and_then(|h| h.peel_to_commit())
         .map_err(|e| CheckoutError::Git(e.message().to_string()))?;
+    // Before anything reads the tree: a link in it may point anywhere on the server.
+    let removed = super::tree::remove_links_out(dest).map_err(CheckoutError::Sweep)?;
+    if removed > 0 {
+        tracing::info!("removed {removed} links and special files from the checkout");
+    }
     Ok(head.id().to_string())
 }
 

@@ -17,6 +17,7 @@ pub mod publish;
 pub mod repo_summary;
 pub mod run;
 pub mod source;
+pub mod tree;
 
 /// Now as `YYYY-MM-DD HH:MM:SS` in UTC, the form docsfy shows times in.
 pub fn now_utc() -> String {

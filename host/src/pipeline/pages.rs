@@ -67,7 +67,7 @@ fn missing_file_references(markdown: &str, checkout: &Path) -> Vec<String> {
         }
         for span in line.split('`').skip(1).step_by(2) {
             if looks_like_path(span)
-                && !checkout.join(span.trim_start_matches("./")).exists()
+                && !super::tree::contains(checkout, span)
                 && !missing.contains(&span.to_string())
             {
                 missing.push(span.to_string());

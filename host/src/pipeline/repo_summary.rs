@@ -1,6 +1,6 @@
 //! What the AI is told about a repository up front: its file tree and its README, bounded so
-//! that a huge repository still makes a prompt of reasonable size. The AI CLIs run inside the
-//! checkout and can read any file themselves.
+//! that a huge repository still makes a prompt of reasonable size, and read without following
+//! links. The AI CLIs run inside the checkout and can read any file themselves.
 
 use std::path::Path;
 
@@ -40,16 +40,21 @@ pub fn summarize(root: &Path) -> std::io::Result<RepoSummary> {
     files.sort();
     let total_files = files.len();
     files.truncate(MAX_LISTED_FILES);
-    let readme = [
+    let mut readme = None;
+    for name in [
         "README.md",
         "README.rst",
         "README.txt",
         "README",
         "readme.md",
-    ]
-    .iter()
-    .find_map(|name| std::fs::read_to_string(root.join(name)).ok())
-    .map(|text| text.chars().take(MAX_README_CHARS).collect());
+    ] {
+        // Four bytes per character at most; not UTF-8 is quoted as far as it can be.
+        if let Some(bytes) = super::tree::read_bounded(&root.join(name), MAX_README_CHARS * 4)? {
+            let text = String::from_utf8_lossy(&bytes);
+            readme = Some(text.chars().take(MAX_README_CHARS).collect());
+            break;
+        }
+    }
     Ok(RepoSummary {
         files,
         total_files,
@@ -101,5 +106,13 @@ mod tests {
         );
         assert_eq!(summary.total_files, 3);
         assert_eq!(summary.readme.as_deref(), Some("# Acme\nA tool."));
+    }
+
+    #[test]
+    fn a_readme_that_is_not_utf8_is_quoted_as_far_as_it_can_be() {
+        let dir = tempfile::tempdir().expect("dir");
+        std::fs::write(dir.path().join("README.md"), b"# Caf\xe9\n").expect("write");
+        let summary = summarize(dir.path()).expect("summary");
+        assert_eq!(summary.readme.as_deref(), Some("# Caf\u{FFFD}\n"));
     }
 }
