@@ -7,19 +7,26 @@ use crate::generation::{PAGES, abort, finished, generate, start, variant_path};
 use crate::support::api::{ADMIN_KEY, As, delete, get, post};
 use crate::support::fake_ai::{FakeClaude, SampleRepo};
 use crate::support::process_gone_soon;
+use crate::support::server::RunningServer;
 use crate::support::ws::{WsAuth, connect, listed};
 
-#[tokio::test]
-async fn aborting_stops_the_cli_and_keeps_the_previous_site() {
+/// A server whose variant of a fresh repository has a ready site and a second, forced run
+/// stuck in its CLI; the CLI's pid.
+async fn ready_then_stuck() -> (FakeClaude, RunningServer, SampleRepo, i32) {
     let fake = FakeClaude::new(PAGES);
     let server = start(&fake);
     let repo = SampleRepo::new();
     generate(&server, &repo, json!({})).await;
-    finished(&server, &repo).await;
-
+    assert_eq!(finished(&server, &repo).await["status"], "ready");
     fake.slow(true);
     generate(&server, &repo, json!({"force": true})).await;
     let pid = fake.wait_for_slow_call().await;
+    (fake, server, repo, pid)
+}
+
+#[tokio::test]
+async fn aborting_stops_the_cli_and_keeps_the_previous_site() {
+    let (_fake, server, repo, pid) = ready_then_stuck().await;
     let conflict = generate(&server, &repo, json!({"force": true})).await;
     assert_eq!(conflict.status, 409, "already generating");
     assert_eq!(
@@ -65,14 +72,7 @@ async fn aborting_stops_the_cli_and_keeps_the_previous_site() {
 
 #[tokio::test]
 async fn a_crash_mid_generation_leaves_an_error_and_the_old_site() {
-    let fake = FakeClaude::new(PAGES);
-    let server = start(&fake);
-    let repo = SampleRepo::new();
-    generate(&server, &repo, json!({})).await;
-    finished(&server, &repo).await;
-    fake.slow(true);
-    generate(&server, &repo, json!({"force": true})).await;
-    let orphan = fake.wait_for_slow_call().await;
+    let (fake, server, repo, orphan) = ready_then_stuck().await;
     fake.slow(false);
     let server = server.crash_and_restart();
     // A killed server cannot stop what it started; the test does, so nothing outlives it.
@@ -118,14 +118,7 @@ async fn a_crash_mid_generation_leaves_an_error_and_the_old_site() {
 
 #[tokio::test]
 async fn sigterm_mid_generation_stops_the_cli_and_the_run_ends_as_an_error() {
-    let fake = FakeClaude::new(PAGES);
-    let mut server = start(&fake);
-    let repo = SampleRepo::new();
-    generate(&server, &repo, json!({})).await;
-    finished(&server, &repo).await;
-    fake.slow(true);
-    generate(&server, &repo, json!({"force": true})).await;
-    let pid = fake.wait_for_slow_call().await;
+    let (fake, mut server, repo, pid) = ready_then_stuck().await;
     assert!(
         server.terminate().success(),
         "SIGTERM stops the server cleanly"

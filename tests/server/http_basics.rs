@@ -1,22 +1,12 @@
 //! The server's public basics: health, models (with third-party providers), and JSON errors
 //! for anything it does not serve.
 
+use crate::support::probe_plugins;
 use crate::support::server::RunningServer;
-use crate::support::{install_test_plugin, probe_manifest};
 
 #[tokio::test]
 async fn models_lists_every_loaded_provider_with_the_defaults() {
-    let plugins = tempfile::tempdir().expect("plugins dir");
-    install_test_plugin(
-        plugins.path(),
-        "probe",
-        "docsfy_sandbox_probe",
-        &probe_manifest(),
-    );
-    let config = format!(
-        "[plugins]\ndirs = [{:?}]\n",
-        plugins.path().display().to_string()
-    );
+    let (_plugins, config) = probe_plugins();
     let server = RunningServer::start(&config, &[("AI_PROVIDER", "gemini")]);
 
     let response = reqwest::get(server.url("/api/models")).await.expect("GET");

@@ -8,8 +8,8 @@ use crate::support::api::{
     ADMIN_KEY, As, Seed, create_user, delete, get, post, request, seed, start_server,
 };
 use crate::support::fake_ai::SampleRepo;
+use crate::support::probe_plugins;
 use crate::support::server::RunningServer;
-use crate::support::{install_test_plugin, probe_manifest};
 
 /// Spec, `DELETE /api/admin/users/{username}`: "400 ErrorResponse Attempted to delete the
 /// current admin user."
@@ -40,17 +40,7 @@ async fn deleting_the_current_admin_user_is_a_400_and_changes_nothing() {
 /// values are the loaded providers, third-party ones included.
 #[tokio::test]
 async fn a_third_party_provider_named_in_the_body_is_valid() {
-    let plugins = tempfile::tempdir().expect("plugins dir");
-    install_test_plugin(
-        plugins.path(),
-        "probe",
-        "docsfy_sandbox_probe",
-        &probe_manifest(),
-    );
-    let config = format!(
-        "[plugins]\ndirs = [{:?}]\n",
-        plugins.path().display().to_string()
-    );
+    let (_plugins, config) = probe_plugins();
     let server = RunningServer::start(&config, &[("ADMIN_KEY", ADMIN_KEY)]);
     let repo = SampleRepo::new();
     let path = repo.path().display().to_string();

@@ -89,6 +89,23 @@ pub fn install_test_plugin(plugins_dir: &Path, dir: &str, wasm_stem: &str, manif
     std::fs::write(target.join("plugin.toml"), manifest).expect("write plugin.toml");
 }
 
+/// A plugins directory holding the sandbox probe (a third-party provider), and the server
+/// configuration that loads it. Keep the directory for as long as the server runs.
+pub fn probe_plugins() -> (tempfile::TempDir, String) {
+    let plugins = tempfile::tempdir().expect("plugins dir");
+    install_test_plugin(
+        plugins.path(),
+        "probe",
+        "docsfy_sandbox_probe",
+        &probe_manifest(),
+    );
+    let config = format!(
+        "[plugins]\ndirs = [{:?}]\n",
+        plugins.path().display().to_string()
+    );
+    (plugins, config)
+}
+
 /// The manifest of the sandbox probe, as committed beside its source.
 pub fn probe_manifest() -> String {
     let path =
