@@ -6,7 +6,8 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
-use crate::support::api::start_server;
+use crate::support::api::ADMIN_KEY;
+use crate::support::server::RunningServer;
 
 /// A response as the client read it.
 struct Answer {
@@ -135,7 +136,11 @@ fn read_answer(connection: &mut BufReader<TcpStream>) -> Result<Answer, String> 
 
 #[test]
 fn a_keep_alive_connection_survives_answers_given_before_the_body_is_read() {
-    let server = start_server();
+    // Hundreds of wrong logins on purpose: limits that never throttle them.
+    let server = RunningServer::start(
+        "[login]\nfailures_per_user = 1000000\nfailures_per_address = 1000000\n",
+        &[("ADMIN_KEY", ADMIN_KEY)],
+    );
     let mut client = KeepAliveClient::new(server.base.trim_start_matches("http://"));
     let json = br#"{"repo_url": "https://github.com/acme/widgets", "branch": "main"}"#;
     let big = vec![b'x'; 100 * 1024];

@@ -15,6 +15,7 @@ mod generation_interrupted;
 mod hostile_repository;
 mod http_basics;
 mod keep_alive;
+mod login_limits;
 mod project_routes;
 mod spec_conformance;
 mod unusual_content;

@@ -1,6 +1,8 @@
 //! Server figures:
 //! - the per-request cost of bearer authentication with 100 users (first use, which runs
 //!   argon2, and every use after, which is a keyed digest and a cache hit),
+//! - a wrong login for a known and for an unknown username, side by side (they must cost
+//!   the same, or logins tell which usernames exist),
 //! - `GET /api/status` throughput and latency with 1,000 variants, over real HTTP.
 //!
 //! Run: `cargo run --release -p docsfy-bench --bin server`
@@ -26,6 +28,12 @@ async fn main() -> anyhow::Result<()> {
         data_dir: data.path().to_path_buf(),
         admin_key: ADMIN_KEY.into(),
         log_level: "error".into(),
+        // Wrong logins on purpose: limits that never throttle the benchmark.
+        login: docsfy::config::LoginSettings {
+            failures_per_user: u32::MAX,
+            failures_per_address: u32::MAX,
+            window_secs: 60,
+        },
         ..Config::default()
     };
     let state = docsfy::server::prepare(config).await?;
@@ -41,14 +49,14 @@ async fn main() -> anyhow::Result<()> {
     let mut first = Vec::new();
     for key in &keys {
         let started = Instant::now();
-        anyhow::ensure!(state.auth.bearer(key).await?.is_some(), "key refused");
+        anyhow::ensure!(state.auth.bearer(key, None).await?.is_some(), "key refused");
         first.push(started.elapsed());
     }
     let mut cached = Vec::with_capacity(USERS * AUTH_ROUNDS);
     for _ in 0..AUTH_ROUNDS {
         for key in &keys {
             let started = Instant::now();
-            let principal = state.auth.bearer(key).await?;
+            let principal = state.auth.bearer(key, None).await?;
             cached.push(started.elapsed());
             anyhow::ensure!(principal.is_some(), "key refused");
         }
@@ -66,6 +74,27 @@ async fn main() -> anyhow::Result<()> {
         micros(cached.mean),
         micros(cached.p50),
         micros(cached.p99)
+    );
+
+    let mut known = Vec::new();
+    let mut unknown = Vec::new();
+    for round in 0..20 {
+        for (username, samples) in [("user000", &mut known), ("nobody", &mut unknown)] {
+            let started = Instant::now();
+            let refused = state
+                .auth
+                .login(username, &format!("wrong-key-{round:016}"), None)
+                .await;
+            samples.push(started.elapsed());
+            anyhow::ensure!(refused.is_err(), "a wrong key logged in");
+        }
+    }
+    let (known, unknown) = (summarize(&mut known), summarize(&mut unknown));
+    println!(
+        "a wrong login: known username p50 {}, unknown username p50 {} (ratio {:.2})",
+        millis(known.p50),
+        millis(unknown.p50),
+        unknown.p50.as_secs_f64() / known.p50.as_secs_f64()
     );
 
     for i in 0..VARIANTS {

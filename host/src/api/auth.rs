@@ -1,6 +1,9 @@
 //! `/api/auth/*`: login, logout, the current identity, and rotating one's own key.
 
+use std::net::IpAddr;
+
 use serde::Serialize;
+use serde_json::{Map, Value};
 use warp::Filter;
 use warp::Reply;
 use warp::http::header::{CACHE_CONTROL, SET_COOKIE};
@@ -10,7 +13,7 @@ use warp::reply::Response;
 use super::body::{self, optional_string};
 use super::error::respond;
 use super::principal::{authenticated, session_cookie};
-use super::{ApiError, AppState, with_state};
+use super::{ApiError, AppState, client_address, with_state};
 use crate::auth::{LoginError, Principal, RotateError, SESSION_COOKIE, SESSION_LIFETIME_SECS};
 use crate::events::Event;
 
@@ -50,47 +53,46 @@ fn login(state: AppState) -> impl Filter<Extract = (Response,), Error = warp::Re
     warp::path!("api" / "auth" / "login")
         .and(warp::post())
         .and(with_state(state))
+        .and(client_address())
         .and(body::json_object())
         .then(
-            |state: AppState, body: serde_json::Map<String, serde_json::Value>| async move {
-                respond(
-                    async {
-                        let invalid = || {
-                            ApiError::new(StatusCode::UNAUTHORIZED, "Invalid username or API key")
-                        };
-                        // Missing, empty or non-string credentials did not authenticate: the
-                        // spec keeps 400 for a body that is not a JSON object.
-                        let credential = |field| {
-                            body.get(field)
-                                .and_then(serde_json::Value::as_str)
-                                .filter(|text| !text.is_empty())
-                        };
-                        let (Some(username), Some(api_key)) =
-                            (credential("username"), credential("api_key"))
-                        else {
-                            return Err(invalid());
-                        };
-                        let (principal, token) = match state.auth.login(username, api_key).await {
-                            Ok(done) => done,
-                            Err(LoginError::Invalid) => return Err(invalid()),
-                            Err(LoginError::Db(error)) => return Err(ApiError::internal(error)),
-                        };
-                        let mut response =
-                            warp::reply::json(&AuthResponse::from(&principal)).into_response();
-                        set_cookie(
-                            &mut response,
-                            &session_cookie_value(
-                                &token,
-                                SESSION_LIFETIME_SECS,
-                                state.config.secure_cookies,
-                            ),
-                        );
-                        Ok(response)
-                    }
-                    .await,
-                )
-            },
+            |state: AppState, from, body| async move { respond(log_in(&state, from, &body).await) },
         )
+}
+
+async fn log_in(
+    state: &AppState,
+    from: Option<IpAddr>,
+    body: &Map<String, Value>,
+) -> Result<Response, ApiError> {
+    let invalid = || ApiError::new(StatusCode::UNAUTHORIZED, "Invalid username or API key");
+    // Missing, empty or non-string credentials did not authenticate (and are no failed
+    // attempt): the spec keeps 400 for a body that is not a JSON object.
+    let credential = |field| {
+        body.get(field)
+            .and_then(Value::as_str)
+            .filter(|text| !text.is_empty())
+    };
+    let (Some(username), Some(api_key)) = (credential("username"), credential("api_key")) else {
+        return Err(invalid());
+    };
+    let (principal, token) = match state.auth.login(username, api_key, from).await {
+        Ok(done) => done,
+        Err(LoginError::Invalid) => return Err(invalid()),
+        Err(LoginError::Throttled(wait)) => {
+            return Err(ApiError::throttled(
+                "Too many failed logins; try again later",
+                wait,
+            ));
+        }
+        Err(LoginError::Db(error)) => return Err(ApiError::internal(error)),
+    };
+    let mut response = warp::reply::json(&AuthResponse::from(&principal)).into_response();
+    set_cookie(
+        &mut response,
+        &session_cookie_value(&token, SESSION_LIFETIME_SECS, state.config.secure_cookies),
+    );
+    Ok(response)
 }
 
 /// `POST /api/auth/logout` (public): ends the session, if any, and clears the cookie.

@@ -15,6 +15,8 @@ pub struct ApiError {
     pub detail: String,
     /// Where a redirect points (302 only).
     pub location: Option<String>,
+    /// Seconds to wait before trying again (429 only).
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -24,6 +26,7 @@ impl ApiError {
             status,
             detail: detail.into(),
             location: None,
+            retry_after: None,
         }
     }
 
@@ -33,6 +36,15 @@ impl ApiError {
             status: StatusCode::FOUND,
             detail: format!("Redirecting to {location}"),
             location: Some(location.to_string()),
+            retry_after: None,
+        }
+    }
+
+    /// 429: too many failed attempts; `Retry-After` says how long to wait.
+    pub fn throttled(detail: impl Into<String>, wait: crate::auth::Throttled) -> ApiError {
+        ApiError {
+            retry_after: Some(wait.retry_after.as_secs_f64().ceil() as u64),
+            ..ApiError::new(StatusCode::TOO_MANY_REQUESTS, detail)
         }
     }
 
@@ -68,6 +80,11 @@ impl Reply for ApiError {
             response
                 .headers_mut()
                 .insert(warp::http::header::LOCATION, location);
+        }
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(warp::http::header::RETRY_AFTER, seconds.into());
         }
         response
     }

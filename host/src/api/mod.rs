@@ -37,6 +37,17 @@ use segment::Segment;
 
 pub use error::ApiError;
 
+/// The address of the client at the other end of a request's connection, which the server
+/// puts in every request's extensions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PeerAddr(pub std::net::SocketAddr);
+
+/// The client's IP address, when the connection has one.
+fn client_address() -> impl Filter<Extract = (Option<std::net::IpAddr>,), Error = Infallible> + Clone
+{
+    warp::ext::optional::<PeerAddr>().map(|peer: Option<PeerAddr>| peer.map(|p| p.0.ip()))
+}
+
 /// A route's query parameters (`?owner=` and the like).
 type Query = HashMap<String, String>;
 

@@ -4,8 +4,8 @@
 use warp::Filter;
 use warp::http::StatusCode;
 
-use super::{ApiError, AppState, with_state};
-use crate::auth::{Principal, SESSION_COOKIE};
+use super::{ApiError, AppState, client_address, with_state};
+use crate::auth::{AuthError, Principal, SESSION_COOKIE};
 
 /// The authenticated caller, or a 401 `{"detail": "Unauthorized"}`.
 pub fn authenticated(
@@ -60,11 +60,21 @@ fn credentials(
 {
     warp::header::optional::<String>("authorization")
         .and(warp::cookie::optional::<String>(SESSION_COOKIE))
+        .and(client_address())
         .and(with_state(state))
         .then(
-            |authorization: Option<String>, cookie: Option<String>, state: AppState| async move {
+            |authorization: Option<String>,
+             cookie: Option<String>,
+             from: Option<std::net::IpAddr>,
+             state: AppState| async move {
                 if let Some(token) = authorization.as_deref().and_then(bearer_token) {
-                    return state.auth.bearer(token).await.map_err(ApiError::internal);
+                    return state.auth.bearer(token, from).await.map_err(|e| match e {
+                        AuthError::Throttled(wait) => ApiError::throttled(
+                            "Too many failed attempts from this address; try again later",
+                            wait,
+                        ),
+                        AuthError::Db(error) => ApiError::internal(error),
+                    });
                 }
                 match cookie {
                     Some(token) if !token.is_empty() => {

@@ -6,10 +6,14 @@
 //! drop the user's cache entries.
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
+use tokio::sync::{OnceCell, Semaphore};
+
 use super::keys::{self, KeyDigester};
+use super::throttle::{Limits, Throttle, Throttled};
 use super::{ADMIN_USERNAME, Principal, SESSION_LIFETIME_SECS};
 use crate::domain::Role;
 use crate::store::users::User;
@@ -30,6 +34,14 @@ pub struct Authenticator {
     verifying: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     /// argon2 verifications run so far (for tests and benchmarks).
     argon2_runs: AtomicU64,
+    /// argon2 runs at once: each takes ~19 MiB and a core for tens of milliseconds, so a
+    /// crowd of wrong logins queues instead of exhausting memory.
+    argon2_turns: Semaphore,
+    /// The hash an unknown username's key is checked against, so that an unknown user costs
+    /// what a known one does and logins do not tell which usernames exist.
+    dummy_hash: OnceCell<String>,
+    /// Failed logins and keys, by username and address.
+    throttle: Throttle,
 }
 
 #[derive(Clone)]
@@ -44,6 +56,20 @@ pub enum LoginError {
     /// Wrong username or key.
     #[error("Invalid username or API key")]
     Invalid,
+    /// Too many failures for this username or from this address.
+    #[error("Too many failed logins; try again later")]
+    Throttled(Throttled),
+    /// The database failed.
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+/// Why a credential could not be checked.
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    /// Too many wrong keys from this address.
+    #[error("Too many failed attempts; try again later")]
+    Throttled(Throttled),
     /// The database failed.
     #[error(transparent)]
     Db(#[from] DbError),
@@ -65,8 +91,14 @@ pub enum RotateError {
 
 impl Authenticator {
     /// An authenticator for this store, server secret and ADMIN_KEY.
-    pub fn new(store: Store, server_secret: [u8; 32], admin_key: &str) -> Authenticator {
+    pub fn new(
+        store: Store,
+        server_secret: [u8; 32],
+        admin_key: &str,
+        limits: Limits,
+    ) -> Authenticator {
         let digester = KeyDigester::new(server_secret);
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
         Authenticator {
             admin_lookup: digester.lookup(admin_key),
             digester,
@@ -75,11 +107,20 @@ impl Authenticator {
             forgets: AtomicU64::new(0),
             verifying: Mutex::new(HashMap::new()),
             argon2_runs: AtomicU64::new(0),
+            argon2_turns: Semaphore::new(cores),
+            dummy_hash: OnceCell::new(),
+            throttle: Throttle::new(limits),
         }
     }
 
-    /// The caller behind an `Authorization: Bearer` token, if any.
-    pub async fn bearer(&self, token: &str) -> Result<Option<Principal>, DbError> {
+    /// The caller behind an `Authorization: Bearer` token (or a socket's `?token=`), if
+    /// any. Keys already verified pass at once; from an address with too many wrong keys,
+    /// others are refused.
+    pub async fn bearer(
+        &self,
+        token: &str,
+        from: Option<IpAddr>,
+    ) -> Result<Option<Principal>, AuthError> {
         let lookup = self.digester.lookup(token);
         if keys::digests_equal(&lookup, &self.admin_lookup) {
             return Ok(Some(admin_principal()));
@@ -87,6 +128,9 @@ impl Authenticator {
         if let Some(user) = self.cached(&lookup) {
             return Ok(Some(principal(&user.username, user.role)));
         }
+        self.throttle
+            .check(None, from)
+            .map_err(AuthError::Throttled)?;
         let gate = self.gate(&lookup);
         let verified = {
             let _turn = gate.lock().await;
@@ -96,7 +140,10 @@ impl Authenticator {
             }
         };
         self.close_gate(&lookup, gate);
-        verified
+        if matches!(verified, Ok(None)) {
+            self.throttle.fail(None, from);
+        }
+        Ok(verified?)
     }
 
     /// The database and argon2 half of [`Authenticator::bearer`].
@@ -107,8 +154,7 @@ impl Authenticator {
             Err(DbError::NotFound) => return Ok(None),
             Err(error) => return Err(error),
         };
-        self.argon2_runs.fetch_add(1, Ordering::Relaxed);
-        if !verify_off_thread(token, stored.key_hash).await {
+        if !self.verify_key(token, stored.key_hash).await {
             return Ok(None);
         }
         let user = stored.user;
@@ -155,28 +201,21 @@ impl Authenticator {
     }
 
     /// Checks a username and key and opens a session; returns the principal and the token.
+    /// Failures count against the username and the address `from`.
     pub async fn login(
         &self,
         username: &str,
         key: &str,
+        from: Option<IpAddr>,
     ) -> Result<(Principal, String), LoginError> {
-        let lookup = self.digester.lookup(key);
-        let (who, admin_key) = if username == ADMIN_USERNAME {
-            if !keys::digests_equal(&lookup, &self.admin_lookup) {
-                return Err(LoginError::Invalid);
-            }
-            (admin_principal(), Some(self.admin_lookup.as_str()))
-        } else {
-            let stored = match self.store.user_by_name(username).await {
-                Ok(stored) => stored,
-                Err(DbError::NotFound) => return Err(LoginError::Invalid),
-                Err(error) => return Err(error.into()),
-            };
-            if !verify_off_thread(key, stored.key_hash).await {
-                return Err(LoginError::Invalid);
-            }
-            (principal(&stored.user.username, stored.user.role), None)
+        self.throttle
+            .check(Some(username), from)
+            .map_err(LoginError::Throttled)?;
+        let Some((who, admin_key)) = self.check_login(username, key).await? else {
+            self.throttle.fail(Some(username), from);
+            return Err(LoginError::Invalid);
         };
+        self.throttle.succeed(username);
         let token = keys::random_token();
         self.store
             .create_session(
@@ -187,6 +226,56 @@ impl Authenticator {
             )
             .await?;
         Ok((who, token))
+    }
+
+    /// The principal a username and key stand for (with the ADMIN_KEY's lookup digest for the
+    /// built-in admin), or `None`. A username with no account is checked against a dummy
+    /// hash, at the same cost as a real one.
+    async fn check_login(
+        &self,
+        username: &str,
+        key: &str,
+    ) -> Result<Option<(Principal, Option<&str>)>, DbError> {
+        if username == ADMIN_USERNAME {
+            let lookup = self.digester.lookup(key);
+            let valid = keys::digests_equal(&lookup, &self.admin_lookup);
+            return Ok(valid.then(|| (admin_principal(), Some(self.admin_lookup.as_str()))));
+        }
+        let stored = match self.store.user_by_name(username).await {
+            Ok(stored) => stored,
+            Err(DbError::NotFound) => {
+                let dummy = self
+                    .dummy_hash
+                    .get_or_init(|| async {
+                        hash_off_thread(keys::random_token())
+                            .await
+                            .unwrap_or_default()
+                    })
+                    .await;
+                self.verify_key(key, dummy.clone()).await;
+                return Ok(None);
+            }
+            Err(error) => return Err(error),
+        };
+        if !self.verify_key(key, stored.key_hash).await {
+            return Ok(None);
+        }
+        Ok(Some((
+            principal(&stored.user.username, stored.user.role),
+            None,
+        )))
+    }
+
+    /// One argon2 verification, off the async workers and within the limit of runs at once.
+    async fn verify_key(&self, key: &str, hash: String) -> bool {
+        let Ok(_turn) = self.argon2_turns.acquire().await else {
+            return false;
+        };
+        self.argon2_runs.fetch_add(1, Ordering::Relaxed);
+        let key = key.to_string();
+        tokio::task::spawn_blocking(move || keys::verify_key(&key, &hash))
+            .await
+            .unwrap_or(false)
     }
 
     /// Ends the session behind a cookie; returns the username it belonged to, if any.
@@ -289,14 +378,6 @@ fn principal(username: &str, role: Role) -> Principal {
     }
 }
 
-/// argon2 takes tens of milliseconds by design: keep it off the async workers.
-async fn verify_off_thread(key: &str, hash: String) -> bool {
-    let key = key.to_string();
-    tokio::task::spawn_blocking(move || keys::verify_key(&key, &hash))
-        .await
-        .unwrap_or(false)
-}
-
 async fn hash_off_thread(key: String) -> anyhow::Result<String> {
     tokio::task::spawn_blocking(move || keys::hash_key(&key)).await?
 }
@@ -308,7 +389,12 @@ mod tests {
     async fn authenticator() -> (tempfile::TempDir, Arc<Authenticator>) {
         let dir = tempfile::tempdir().expect("dir");
         let store = Store::open(dir.path()).await.expect("store");
-        let auth = Authenticator::new(store, [7; 32], "the-admin-key-0123456789");
+        let limits = Limits {
+            per_user: 3,
+            per_address: 5,
+            window: std::time::Duration::from_secs(60),
+        };
+        let auth = Authenticator::new(store, [7; 32], "the-admin-key-0123456789", limits);
         (dir, Arc::new(auth))
     }
 
@@ -319,7 +405,7 @@ mod tests {
         let calls: Vec<_> = (0..20)
             .map(|_| {
                 let (auth, key) = (auth.clone(), key.clone());
-                tokio::spawn(async move { auth.bearer(&key).await })
+                tokio::spawn(async move { auth.bearer(&key, None).await })
             })
             .collect();
         for call in calls {
@@ -337,9 +423,70 @@ mod tests {
     async fn a_rotated_key_stops_working_at_once() {
         let (_dir, auth) = authenticator().await;
         let (_, old) = auth.create_user("erin", Role::User).await.expect("user");
-        assert!(auth.bearer(&old).await.expect("db").is_some());
+        assert!(auth.bearer(&old, None).await.expect("db").is_some());
         let new = auth.rotate("erin", None).await.expect("rotated");
-        assert!(auth.bearer(&old).await.expect("db").is_none());
-        assert!(auth.bearer(&new).await.expect("db").is_some());
+        assert!(auth.bearer(&old, None).await.expect("db").is_none());
+        assert!(auth.bearer(&new, None).await.expect("db").is_some());
+    }
+
+    #[tokio::test]
+    async fn an_unknown_user_costs_an_argon2_run_like_a_known_one() {
+        let (_dir, auth) = authenticator().await;
+        auth.create_user("known", Role::User).await.expect("user");
+        let before = auth.argon2_runs();
+        let wrong = "a-wrong-key-of-some-length";
+        assert!(matches!(
+            auth.login("known", wrong, None).await,
+            Err(LoginError::Invalid)
+        ));
+        assert_eq!(auth.argon2_runs(), before + 1);
+        assert!(matches!(
+            auth.login("nobody", wrong, None).await,
+            Err(LoginError::Invalid)
+        ));
+        assert_eq!(
+            auth.argon2_runs(),
+            before + 2,
+            "the unknown user was verified too"
+        );
+    }
+
+    #[tokio::test]
+    async fn failed_logins_stop_a_username_and_failed_keys_an_address() {
+        let (_dir, auth) = authenticator().await;
+        let (_, key) = auth.create_user("gus", Role::User).await.expect("user");
+        let here: Option<IpAddr> = Some("192.0.2.7".parse().expect("ip"));
+        for _ in 0..3 {
+            assert!(matches!(
+                auth.login("gus", "not-gus-key-at-all", here).await,
+                Err(LoginError::Invalid)
+            ));
+        }
+        assert!(matches!(
+            auth.login("gus", &key, None).await,
+            Err(LoginError::Throttled(_))
+        ));
+        // Verified before the guessing started, the key keeps working as a bearer.
+        let (_, cached) = auth.create_user("hal", Role::User).await.expect("user");
+        assert!(auth.bearer(&cached, here).await.expect("db").is_some());
+        for _ in 0..2 {
+            assert!(
+                auth.bearer("guessed-key-000000", here)
+                    .await
+                    .expect("db")
+                    .is_none()
+            );
+        }
+        assert!(matches!(
+            auth.bearer("guessed-key-000001", here).await,
+            Err(AuthError::Throttled(_))
+        ));
+        assert!(auth.bearer(&cached, here).await.expect("cached").is_some());
+        assert!(
+            auth.bearer("guessed-key-000002", Some("192.0.2.8".parse().expect("ip")))
+                .await
+                .expect("another address")
+                .is_none()
+        );
     }
 }

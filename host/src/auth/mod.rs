@@ -2,9 +2,11 @@
 
 mod authenticator;
 pub mod keys;
+mod throttle;
 
 use crate::domain::{Role, Visibility};
-pub use authenticator::{Authenticator, LoginError, RotateError};
+pub use authenticator::{AuthError, Authenticator, LoginError, RotateError};
+pub use throttle::{Limits, Throttled};
 
 /// The username of the ADMIN_KEY administrator; reserved for database users.
 pub const ADMIN_USERNAME: &str = "admin";

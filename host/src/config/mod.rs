@@ -9,9 +9,11 @@ use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 
+mod login;
 mod websocket;
 
 use crate::plugins::PluginSettings;
+pub use login::LoginSettings;
 pub use websocket::WebSocketSettings;
 
 /// The variable that names a config file when `--config` is not given.
@@ -62,6 +64,8 @@ pub struct Config {
     pub plugins: PluginSettings,
     /// The WebSocket `/api/ws`: heartbeat and per-connection queue.
     pub websocket: WebSocketSettings,
+    /// How many wrong credentials are tolerated.
+    pub login: LoginSettings,
 }
 
 impl Default for Config {
@@ -80,6 +84,7 @@ impl Default for Config {
             max_concurrent_ai_calls: 20,
             plugins: PluginSettings::default(),
             websocket: WebSocketSettings::default(),
+            login: LoginSettings::default(),
         }
     }
 }
@@ -181,6 +186,7 @@ impl Config {
         }
         self.plugins.validate().map_err(ConfigError::Invalid)?;
         self.websocket.validate().map_err(ConfigError::Invalid)?;
+        self.login.validate().map_err(ConfigError::Invalid)?;
         self.log_filter()?;
         Ok(self)
     }

@@ -18,11 +18,7 @@ use tower_service::Service;
 use warp::reply::Response;
 
 use super::request_body::{self, RequestBody};
-
-/// The address of the client at the other end of a request's connection, in the request's
-/// extensions (`warp::ext::get::<PeerAddr>()`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PeerAddr(pub SocketAddr);
+use crate::api::PeerAddr;
 
 /// Serves `routes` on every connection `listener` accepts until `stopping` completes, then
 /// waits for the requests in flight (upgraded WebSockets are the caller's to close).

@@ -3,8 +3,6 @@
 mod connections;
 mod request_body;
 
-pub use connections::PeerAddr;
-
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -74,7 +72,12 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
     tracing::debug!("forgot {purged} expired sessions");
     let secret = keys::load_or_create_server_secret(&config.data_dir)?;
     let admin_key = admin_key(&config)?;
-    let auth = Arc::new(Authenticator::new(store.clone(), secret, &admin_key));
+    let auth = Arc::new(Authenticator::new(
+        store.clone(),
+        secret,
+        &admin_key,
+        config.login.limits(),
+    ));
     let cache_dir = config.plugin_cache_dir();
     let plugins = PluginRegistry::load(&config.plugins, &cache_dir, LoadOptions::default()).await?;
     let (cached, compiled) = plugins.engine().cache_counts();

@@ -17,6 +17,7 @@ use super::heartbeat::{Beat, Heartbeat, is_pong};
 use super::viewer::Viewer;
 use super::writer::{Outgoing, finish, write_queued};
 use crate::api::AppState;
+use crate::auth::AuthError;
 use crate::events::{Event, Published};
 use crate::store::DbError;
 
@@ -60,6 +61,18 @@ impl Close {
             _ => return None,
         };
         Some(Close { code, reason })
+    }
+
+    /// The credential could not be checked: throttled (a policy violation, 1008) or the
+    /// database failed.
+    fn refused(error: AuthError) -> Close {
+        match error {
+            AuthError::Throttled(_) => Close {
+                code: AUTH_FAILED,
+                reason: "Too many failed attempts",
+            },
+            AuthError::Db(error) => Close::internal(error),
+        }
     }
 
     fn internal(error: DbError) -> Close {
@@ -133,7 +146,7 @@ async fn accept(
     let principal = credential
         .principal(&state.auth)
         .await
-        .map_err(Close::internal)?
+        .map_err(Close::refused)?
         .ok_or_else(Close::auth_failed)?;
     let viewer = Viewer::load(&state.store, principal)
         .await
@@ -268,7 +281,7 @@ impl Connection {
                 Ok(())
             }
             Ok(None) => Err(Close::auth_failed()),
-            Err(error) => Err(Close::internal(error)),
+            Err(error) => Err(Close::refused(error)),
         }
     }
 

@@ -17,7 +17,7 @@ use warp::http::StatusCode;
 use warp::reply::Response;
 use warp::ws::Ws;
 
-use super::{ApiError, AppState, Query, with_state};
+use super::{ApiError, AppState, Query, client_address, with_state};
 use crate::auth::SESSION_COOKIE;
 use credential::Credential;
 pub use open_sockets::OpenSockets;
@@ -34,12 +34,14 @@ pub fn routes(
         .and(warp::ws())
         .and(warp::query::<Query>())
         .and(warp::cookie::optional::<String>(SESSION_COOKIE))
+        .and(client_address())
         .and(with_state(state))
         .map(
-            |ws: Ws, query: Query, cookie: Option<String>, state: AppState| {
+            |ws: Ws, query: Query, cookie: Option<String>, from, state: AppState| {
                 // Checked once upgraded: a failed authentication still completes the
                 // handshake, then closes with 1008, as docsfy's clients expect.
-                let credential = Credential::from_handshake(query.get("token").cloned(), cookie);
+                let token = query.get("token").cloned();
+                let credential = Credential::from_handshake(token, cookie, from);
                 ws.max_message_size(MAX_CLIENT_MESSAGE)
                     .max_frame_size(MAX_CLIENT_MESSAGE)
                     .on_upgrade(move |socket| connection::serve(socket, state, credential))
