@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 
 use warp::Filter;
 use warp::Reply;
+use warp::http::HeaderValue;
 use warp::http::StatusCode;
-use warp::http::header::CONTENT_TYPE;
+use warp::http::header::{CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY};
 use warp::reply::Response;
 
 use super::error::respond;
@@ -117,11 +118,26 @@ async fn file_response(site: &Path, segments: &[String]) -> Result<Response, Api
         .map_err(ApiError::internal)??;
     let mime = mime_guess::from_path(&real).first_or_octet_stream();
     let mut response = Response::new(bytes.into());
+    let headers = response.headers_mut();
     if let Ok(value) = mime.as_ref().parse() {
-        response.headers_mut().insert(CONTENT_TYPE, value);
+        headers.insert(CONTENT_TYPE, value);
     }
+    // Generated pages are untrusted HTML even after sanitising: they may run the renderer's
+    // own scripts and nothing else, load nothing from elsewhere, and tell nobody where the
+    // reader came from.
+    headers.insert(
+        CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(SITE_POLICY),
+    );
+    headers.insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     Ok(response.into_response())
 }
+
+/// What a generated page may do: the site's own scripts, styles, images (and data: images)
+/// and fetches; no inline script, no plugins, no forms, no framing by other origins.
+pub const SITE_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
+     img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; \
+     form-action 'none'; frame-ancestors 'self'";
 
 fn read_inside(site: &Path, path: &Path) -> Result<(PathBuf, Vec<u8>), ApiError> {
     let not_found = || ApiError::not_found("File not found");

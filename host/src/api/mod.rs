@@ -140,5 +140,10 @@ pub fn routes(
         .or(docs::routes(state))
         .unify()
         .recover(error::recover)
+        // Every answer is what its Content-Type says, never sniffed into something else.
+        .with(warp::reply::with::header(
+            "x-content-type-options",
+            "nosniff",
+        ))
         .with(warp::trace::request())
 }
