@@ -17,6 +17,7 @@ mod http_basics;
 mod keep_alive;
 mod login_limits;
 mod project_routes;
+mod quotas;
 mod security_headers;
 mod spec_conformance;
 mod unusual_content;

@@ -110,10 +110,12 @@ async fn generate(state: &AppState, who: &Principal, body: &[u8]) -> Result<Resp
         repo_url: request.source.display_text(),
         source: request.source.clone(),
         force: request.force,
+        // A request may shorten the wait but not make it longer than the operator allows.
         ai_timeout: Duration::from_secs(
             request
                 .ai_cli_timeout
-                .unwrap_or(state.config.ai_cli_timeout),
+                .unwrap_or(state.config.ai_cli_timeout)
+                .min(state.config.generations.max_ai_cli_timeout),
         ),
         key,
     };
@@ -124,6 +126,12 @@ async fn generate(state: &AppState, who: &Principal, body: &[u8]) -> Result<Resp
             return Err(ApiError::conflict(format!(
                 "Variant '{path}' is already being generated"
             )));
+        }
+        Err(refused @ (SubmitError::OwnerAtLimit(_) | SubmitError::ServerAtLimit(_))) => {
+            return Err(ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                refused.to_string(),
+            ));
         }
         Err(SubmitError::Store(error)) => return Err(error.into()),
     }

@@ -9,10 +9,12 @@ use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 
+mod generations;
 mod login;
 mod websocket;
 
 use crate::plugins::PluginSettings;
+pub use generations::GenerationSettings;
 pub use login::LoginSettings;
 pub use websocket::WebSocketSettings;
 
@@ -66,6 +68,8 @@ pub struct Config {
     pub websocket: WebSocketSettings,
     /// How many wrong credentials are tolerated.
     pub login: LoginSettings,
+    /// How much generation work runs at once.
+    pub generations: GenerationSettings,
 }
 
 impl Default for Config {
@@ -85,6 +89,7 @@ impl Default for Config {
             plugins: PluginSettings::default(),
             websocket: WebSocketSettings::default(),
             login: LoginSettings::default(),
+            generations: GenerationSettings::default(),
         }
     }
 }
@@ -187,6 +192,9 @@ impl Config {
         self.plugins.validate().map_err(ConfigError::Invalid)?;
         self.websocket.validate().map_err(ConfigError::Invalid)?;
         self.login.validate().map_err(ConfigError::Invalid)?;
+        self.generations
+            .validate(self.ai_cli_timeout)
+            .map_err(ConfigError::Invalid)?;
         self.log_filter()?;
         Ok(self)
     }

@@ -41,6 +41,20 @@ pub struct Pipeline {
     pub pages_per_job: usize,
     /// Where checkouts live while a job runs.
     pub work_root: PathBuf,
+    /// Running generations allowed per owner and in all.
+    running_limits: RunningLimits,
+    /// Held while a submission is checked and written, so that two at once cannot both
+    /// take the last place, and a refused one changes nothing.
+    submitting: tokio::sync::Mutex<()>,
+}
+
+/// How many generations may run at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunningLimits {
+    /// Per owner.
+    pub per_owner: usize,
+    /// On the whole server.
+    pub total: usize,
 }
 
 /// What the pipeline needs to build it; see [`Pipeline`]'s fields.
@@ -52,6 +66,7 @@ pub struct PipelineParts {
     pub max_ai_calls: usize,
     pub pages_per_job: usize,
     pub work_root: PathBuf,
+    pub running_limits: RunningLimits,
 }
 
 /// A generation someone asked for.
@@ -75,6 +90,14 @@ pub enum SubmitError {
     /// The variant is already generating.
     #[error("already generating")]
     Busy,
+    /// The owner already runs as many generations as they may.
+    #[error(
+        "You already have {0} generation(s) running, the most you may; try again when one has finished"
+    )]
+    OwnerAtLimit(usize),
+    /// The server already runs as many generations as it may.
+    #[error("The server is running {0} generation(s), the most it takes at once; try again later")]
+    ServerAtLimit(usize),
     /// The variant's row could not be written.
     #[error(transparent)]
     Store(#[from] DbError),
@@ -107,15 +130,26 @@ impl Pipeline {
             ai_calls: Arc::new(Semaphore::new(parts.max_ai_calls)),
             pages_per_job: parts.pages_per_job,
             work_root: parts.work_root,
+            running_limits: parts.running_limits,
+            submitting: tokio::sync::Mutex::new(()),
         }
     }
 
     /// Takes a generation in: writes its variant as `generating` (keeping what the last run
     /// left for an incremental update), starts its job and announces it.
     pub async fn submit(self: &Arc<Self>, submission: Submission) -> Result<(), SubmitError> {
+        let _one_at_a_time = self.submitting.lock().await;
         let key = submission.key;
-        if self.jobs.is_running(&key) {
+        let running = self.jobs.running();
+        if running.contains(&key) {
             return Err(SubmitError::Busy);
+        }
+        let RunningLimits { per_owner, total } = self.running_limits;
+        if running.iter().filter(|k| k.owner == key.owner).count() >= per_owner {
+            return Err(SubmitError::OwnerAtLimit(per_owner));
+        }
+        if running.len() >= total {
+            return Err(SubmitError::ServerAtLimit(total));
         }
         let previous = self.store.variant(&key).await.ok();
         self.store

@@ -16,7 +16,7 @@ use crate::artifacts::Artifacts;
 use crate::auth::{Authenticator, keys};
 use crate::config::Config;
 use crate::events::{Event, EventBus};
-use crate::pipeline::run::{Pipeline, PipelineParts};
+use crate::pipeline::run::{Pipeline, PipelineParts, RunningLimits};
 use crate::plugins::{LoadOptions, PluginRegistry};
 use crate::store::Store;
 
@@ -106,6 +106,10 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
         max_ai_calls: config.max_concurrent_ai_calls,
         pages_per_job: config.max_concurrent_pages,
         work_root,
+        running_limits: RunningLimits {
+            per_owner: config.generations.running_per_user,
+            total: config.generations.running_total,
+        },
     }));
     Ok(AppState {
         artifacts,
