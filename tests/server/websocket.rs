@@ -115,6 +115,17 @@ async fn a_session_cookie_authenticates_the_socket() {
     let session = login(&server, "carol", &key).await;
     let mut socket = connect(&server, WsAuth::Cookie(&session)).await;
     assert_eq!(listed(&socket.sync().await), [pair("notes", "carol")]);
+
+    // From one of our own pages, as the dashboard opens it.
+    let mut own = connect(&server, WsAuth::CookieFromPage(&session, &server.base)).await;
+    assert_eq!(listed(&own.sync().await), [pair("notes", "carol")]);
+    // A page of another site that the reader has open gets nothing of the session.
+    let mut foreign = connect(
+        &server,
+        WsAuth::CookieFromPage(&session, "http://evil.example"),
+    )
+    .await;
+    assert_eq!(foreign.closed().await.0, 1008);
 }
 
 #[tokio::test]

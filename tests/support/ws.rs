@@ -29,6 +29,8 @@ pub enum WsAuth<'a> {
     Header(&'a str),
     /// `?token=` and a session cookie at once.
     TokenAndCookie(&'a str, &'a str),
+    /// The session cookie, sent by a browser page of the given origin.
+    CookieFromPage(&'a str, &'a str),
 }
 
 /// An open socket.
@@ -47,12 +49,17 @@ pub async fn connect(server: &RunningServer, auth: WsAuth<'_>) -> Socket {
     };
     let mut request = url.into_client_request().expect("a request");
     let header = match auth {
-        WsAuth::Cookie(token) | WsAuth::TokenAndCookie(_, token) => {
-            Some(("cookie", format!("docsfy_session={token}")))
-        }
+        WsAuth::Cookie(token)
+        | WsAuth::TokenAndCookie(_, token)
+        | WsAuth::CookieFromPage(token, _) => Some(("cookie", format!("docsfy_session={token}"))),
         WsAuth::Header(token) => Some(("authorization", format!("Bearer {token}"))),
         WsAuth::Anonymous | WsAuth::Token(_) => None,
     };
+    if let WsAuth::CookieFromPage(_, origin) = auth {
+        request
+            .headers_mut()
+            .insert("origin", HeaderValue::from_str(origin).expect("origin"));
+    }
     if let Some((name, value)) = header {
         request
             .headers_mut()

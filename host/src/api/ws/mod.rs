@@ -26,6 +26,21 @@ pub use open_sockets::OpenSockets;
 /// is abuse, and tungstenite ends such a connection.
 const MAX_CLIENT_MESSAGE: usize = 64 * 1024;
 
+/// Whether a handshake comes from a page of this server: no `Origin` (not a browser page:
+/// a CLI, a script), or one whose host and port are the `Host` the request was sent to.
+fn same_origin(origin: Option<&str>, host: Option<&str>) -> bool {
+    let Some(origin) = origin else {
+        return true;
+    };
+    let authority = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"));
+    match (authority, host) {
+        (Some(authority), Some(host)) => authority.eq_ignore_ascii_case(host),
+        _ => false,
+    }
+}
+
 /// The socket route, and a JSON 400 for plain requests to its path.
 pub fn routes(
     state: AppState,
@@ -34,10 +49,21 @@ pub fn routes(
         .and(warp::ws())
         .and(warp::query::<Query>())
         .and(warp::cookie::optional::<String>(SESSION_COOKIE))
+        .and(warp::header::optional::<String>("origin"))
+        .and(warp::header::optional::<String>("host"))
         .and(client_address())
         .and(with_state(state))
         .map(
-            |ws: Ws, query: Query, cookie: Option<String>, from, state: AppState| {
+            |ws: Ws,
+             query: Query,
+             cookie: Option<String>,
+             origin: Option<String>,
+             host: Option<String>,
+             from,
+             state: AppState| {
+                // A page of another site may open a socket to us, and the browser would
+                // send the reader's cookie along: a session counts only from our own pages.
+                let cookie = cookie.filter(|_| same_origin(origin.as_deref(), host.as_deref()));
                 // Checked once upgraded: a failed authentication still completes the
                 // handshake, then closes with 1008, as docsfy's clients expect.
                 let token = query.get("token").cloned();
@@ -56,4 +82,21 @@ pub fn routes(
         .into_response()
     });
     upgrade.or(plain).unify()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_origin;
+
+    #[test]
+    fn only_our_own_pages_or_non_browsers_are_the_same_origin() {
+        let host = Some("docs.example.org:8000");
+        assert!(same_origin(None, host));
+        assert!(same_origin(Some("http://docs.example.org:8000"), host));
+        assert!(same_origin(Some("https://DOCS.example.org:8000"), host));
+        assert!(!same_origin(Some("http://evil.example"), host));
+        assert!(!same_origin(Some("http://docs.example.org:8001"), host));
+        assert!(!same_origin(Some("null"), host));
+        assert!(!same_origin(Some("http://docs.example.org:8000"), None));
+    }
 }
