@@ -17,7 +17,7 @@ use tokio::net::TcpListener;
 use tower_service::Service;
 use warp::reply::Response;
 
-use super::request_body::{self, RequestBody};
+use super::request_body::{self, RequestBody, Unread};
 use crate::api::PeerAddr;
 
 /// Serves `routes` on every connection `listener` accepts until `stopping` completes, then
@@ -43,11 +43,18 @@ where
             },
             () = &mut stopping => break,
         };
-        let routes = routes.clone();
+        // One copy of the routes per connection, as warp makes (copying the route tree per
+        // request would cost more than most requests); its requests take turns calling it.
+        let routes = std::sync::Mutex::new(routes.clone());
         let watcher = graceful.watcher();
         tokio::spawn(async move {
             let service = hyper::service::service_fn(move |request: Request<Incoming>| {
-                respond(routes.clone(), request, peer)
+                let (request, unread) = prepare(request, peer);
+                let answer = routes
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .call(request);
+                finish(answer, unread)
             });
             let builder = auto::Builder::new(TokioExecutor::new());
             let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
@@ -60,16 +67,9 @@ where
     graceful.shutdown().await;
 }
 
-/// One request: the routes answer, then what they left of the body is drained, or the answer
-/// closes the connection.
-async fn respond<S>(
-    mut routes: S,
-    request: Request<Incoming>,
-    peer: SocketAddr,
-) -> Result<Response, Infallible>
-where
-    S: Service<Request<RequestBody>, Response = Response, Error = Infallible>,
-{
+/// The request as the routes see it (its body shared, the peer's address attached), and the
+/// connection's handle on what they leave of the body.
+fn prepare(request: Request<Incoming>, peer: SocketAddr) -> (Request<RequestBody>, Unread) {
     let expects_continue = request
         .headers()
         .get(EXPECT)
@@ -78,7 +78,16 @@ where
     let (body, unread) = request_body::share(incoming, expects_continue);
     let mut request = Request::from_parts(parts, body);
     request.extensions_mut().insert(PeerAddr(peer));
-    let mut response = routes.call(request).await?;
+    (request, unread)
+}
+
+/// The routes' answer, once what they left of the body is drained; or, when it cannot be,
+/// the answer closes the connection.
+async fn finish(
+    answer: impl Future<Output = Result<Response, Infallible>>,
+    unread: Unread,
+) -> Result<Response, Infallible> {
+    let mut response = answer.await?;
     if !unread.finish().await {
         response
             .headers_mut()
