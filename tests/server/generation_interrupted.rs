@@ -10,6 +10,17 @@ use crate::support::process_gone_soon;
 use crate::support::server::RunningServer;
 use crate::support::ws::{WsAuth, connect, listed};
 
+/// The site of the run before the interrupted one still answers.
+async fn the_earlier_site_is_served(server: &RunningServer, repo: &SampleRepo) {
+    let index = get(
+        server,
+        &format!("/docs/{}/main/claude/opus/", repo.project()),
+        As::Bearer(ADMIN_KEY),
+    )
+    .await;
+    assert_eq!(index.status, 200, "the earlier site is still served");
+}
+
 /// A server whose variant of a fresh repository has a ready site and a second, forced run
 /// stuck in its CLI; the CLI's pid.
 async fn ready_then_stuck() -> (FakeClaude, RunningServer, SampleRepo, i32) {
@@ -51,13 +62,7 @@ async fn aborting_stops_the_cli_and_keeps_the_previous_site() {
         .await
         .json();
     assert_eq!(variant["status"], "aborted");
-    let index = get(
-        &server,
-        &format!("/docs/{}/main/claude/opus/", repo.project()),
-        As::Bearer(ADMIN_KEY),
-    )
-    .await;
-    assert_eq!(index.status, 200, "the previous site is still served");
+    the_earlier_site_is_served(&server, &repo).await;
     let again = abort(&server, &repo).await;
     assert_eq!(again.status, 404);
     let named = post(
@@ -88,13 +93,7 @@ async fn a_crash_mid_generation_leaves_an_error_and_the_old_site() {
         variant["error_message"],
         "Server restarted during generation"
     );
-    let index = get(
-        &server,
-        &format!("/docs/{}/main/claude/opus/", repo.project()),
-        As::Bearer(ADMIN_KEY),
-    )
-    .await;
-    assert_eq!(index.status, 200, "the earlier site still serves");
+    the_earlier_site_is_served(&server, &repo).await;
 
     // The restarted server generates the variant again, and says so.
     let mut socket = connect(&server, WsAuth::Token(ADMIN_KEY)).await;
@@ -131,11 +130,5 @@ async fn sigterm_mid_generation_stops_the_cli_and_the_run_ends_as_an_error() {
         .json();
     assert_eq!(variant["status"], "error");
     assert_eq!(variant["current_stage"], Value::Null);
-    let index = get(
-        &server,
-        &format!("/docs/{}/main/claude/opus/", repo.project()),
-        As::Bearer(ADMIN_KEY),
-    )
-    .await;
-    assert_eq!(index.status, 200, "the earlier site still serves");
+    the_earlier_site_is_served(&server, &repo).await;
 }
