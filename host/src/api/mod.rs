@@ -51,9 +51,28 @@ fn client_address() -> impl Filter<Extract = (Option<std::net::IpAddr>,), Error 
 /// A route's query parameters (`?owner=` and the like).
 type Query = HashMap<String, String>;
 
-/// What handlers share.
+/// What handlers share. Every route filter holds one and every request copies it, so a copy
+/// is a reference-count bump, never a copy of the plugin registry or the configuration.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl AppState {
+    /// The state of a server.
+    pub fn new(shared: Shared) -> AppState {
+        AppState(Arc::new(shared))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// The server's parts, behind [`AppState`].
+pub struct Shared {
     /// The effective configuration.
     pub config: Arc<Config>,
     /// The loaded plugins.
@@ -72,7 +91,7 @@ pub struct AppState {
     pub sockets: Arc<ws::OpenSockets>,
 }
 
-impl AppState {
+impl Shared {
     /// Tells listeners (the WebSocket) about a change that is already stored.
     pub fn announce(&self, event: Event) {
         self.pipeline.publish(event);

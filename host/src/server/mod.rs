@@ -11,7 +11,7 @@ use anyhow::Context as _;
 use tracing_subscriber::EnvFilter;
 
 use crate::api::listing::Listings;
-use crate::api::{self, AppState};
+use crate::api::{self, AppState, Shared};
 use crate::artifacts::Artifacts;
 use crate::auth::{Authenticator, keys};
 use crate::config::Config;
@@ -111,7 +111,7 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
             total: config.generations.running_total,
         },
     }));
-    Ok(AppState {
+    Ok(AppState::new(Shared {
         artifacts,
         config: Arc::new(config),
         plugins,
@@ -120,7 +120,7 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
         pipeline,
         listings,
         sockets: Arc::default(),
-    })
+    }))
 }
 
 /// ADMIN_KEY, or the one generated into the data directory on first start (printed once, so
