@@ -141,11 +141,11 @@ async fn main() -> anyhow::Result<()> {
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let address = listener.local_addr()?;
-    tokio::spawn(
-        warp::serve(docsfy::api::routes(state))
-            .incoming(listener)
-            .run(),
-    );
+    tokio::spawn(docsfy::server::serve_routes(
+        listener,
+        state,
+        std::future::pending(),
+    ));
     let client = reqwest::Client::new();
     let url = format!("http://{address}/api/status");
     for _ in 0..20 {

@@ -53,11 +53,11 @@ async fn main() -> anyhow::Result<()> {
     let state = docsfy::server::prepare(config).await?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let address = listener.local_addr()?;
-    tokio::spawn(
-        warp::serve(docsfy::api::routes(state.clone()))
-            .incoming(listener)
-            .run(),
-    );
+    tokio::spawn(docsfy::server::serve_routes(
+        listener,
+        state.clone(),
+        std::future::pending(),
+    ));
 
     let mut tokens = vec![ADMIN_KEY.to_string(); ADMIN_SOCKETS];
     for index in 0..USERS {

@@ -52,9 +52,19 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             state.sockets.all_closed_within(SOCKETS_GOODBYE).await;
         }
     };
-    connections::serve(listener, warp::service(api::routes(state)), stopping).await;
+    serve_routes(listener, state, stopping).await;
     tracing::info!("docsfy stopped");
     Ok(())
+}
+
+/// Serves every route of `state` on `listener` until `stopping` completes: the server's own
+/// way of serving, for `serve` and for benchmarks that run it in process.
+pub async fn serve_routes(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    stopping: impl std::future::Future<Output = ()>,
+) {
+    connections::serve(listener, warp::service(api::routes(state)), stopping).await;
 }
 
 /// Opens the data directory, the database and the plugins: everything the routes share.
