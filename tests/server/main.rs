@@ -8,6 +8,7 @@ mod auth_routes;
 mod authorization_matrix;
 mod cli;
 mod docs_and_downloads;
+mod docs_revalidation;
 mod errors_and_first_start;
 mod first_run;
 mod generation;

@@ -17,6 +17,7 @@ mod principal;
 pub mod projects;
 mod resolve;
 mod segment;
+mod site_files;
 pub mod ws;
 
 use std::collections::HashMap;

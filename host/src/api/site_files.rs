@@ -1,0 +1,175 @@
+//! One file of a generated site: kept inside the site, sent with the headers that keep an
+//! untrusted page in its place, and revalidated cheaply (`ETag`, `Last-Modified`, `304`).
+
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use warp::Filter;
+use warp::Reply;
+use warp::http::header::{
+    CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, ETAG, LAST_MODIFIED, REFERRER_POLICY,
+};
+use warp::http::{HeaderValue, StatusCode};
+use warp::reply::Response;
+
+use super::ApiError;
+
+/// What a generated page may do: the site's own scripts, styles, images (and data: images)
+/// and fetches; no inline script, no plugins, no forms, no framing by other origins.
+pub const SITE_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
+     img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; \
+     form-action 'none'; frame-ancestors 'self'";
+
+/// The request's revalidation headers.
+#[derive(Debug, Clone, Default)]
+pub struct Conditions {
+    if_none_match: Option<String>,
+    if_modified_since: Option<String>,
+}
+
+/// Reads `If-None-Match` and `If-Modified-Since`.
+pub fn conditions() -> impl Filter<Extract = (Conditions,), Error = warp::Rejection> + Clone {
+    warp::header::optional::<String>("if-none-match")
+        .and(warp::header::optional::<String>("if-modified-since"))
+        .map(|if_none_match, if_modified_since| Conditions {
+            if_none_match,
+            if_modified_since,
+        })
+}
+
+/// What a file is, for revalidation: a sites's files change only when a generation
+/// publishes a new site, which writes new files.
+struct Version {
+    etag: String,
+    modified: SystemTime,
+}
+
+impl Version {
+    fn of(metadata: &std::fs::Metadata) -> Version {
+        let modified = metadata.modified().unwrap_or(SystemTime::UNIX_EPOCH);
+        let nanos = modified
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        Version {
+            etag: format!("\"{:x}-{nanos:x}\"", metadata.len()),
+            modified,
+        }
+    }
+
+    /// Whether the client's copy is this version (`If-None-Match` wins over the date).
+    fn matches(&self, conditions: &Conditions) -> bool {
+        if let Some(tags) = &conditions.if_none_match {
+            return tags
+                .split(',')
+                .map(str::trim)
+                .any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == self.etag);
+        }
+        let since = conditions
+            .if_modified_since
+            .as_deref()
+            .and_then(|date| httpdate::parse_http_date(date).ok());
+        // HTTP dates have whole seconds: the file's time, truncated, is not after `since`.
+        let whole_seconds = self
+            .modified
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let modified = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(whole_seconds);
+        since.is_some_and(|since| modified <= since)
+    }
+}
+
+enum Loaded {
+    NotModified(Version),
+    File(PathBuf, Vec<u8>, Version),
+}
+
+/// The file at `segments` inside `site`, with `index.html` for directories and a trailing
+/// slash, after checking that its real path (symlinks resolved) is inside the site.
+pub async fn respond(
+    site: &Path,
+    segments: &[String],
+    conditions: &Conditions,
+) -> Result<Response, ApiError> {
+    check_stays_inside(segments)?;
+    let mut path = site.to_path_buf();
+    for segment in segments
+        .iter()
+        .filter(|s| !s.is_empty() && s.as_str() != ".")
+    {
+        path.push(segment);
+    }
+    if segments.last().is_none_or(|s| s.is_empty()) || path.is_dir() {
+        path.push("index.html");
+    }
+    let (site, conditions) = (site.to_path_buf(), conditions.clone());
+    let loaded = tokio::task::spawn_blocking(move || load_inside(&site, &path, &conditions))
+        .await
+        .map_err(ApiError::internal)??;
+    let (mut response, version) = match loaded {
+        Loaded::NotModified(version) => {
+            let mut response = Response::new(Vec::new().into());
+            *response.status_mut() = StatusCode::NOT_MODIFIED;
+            (response, version)
+        }
+        Loaded::File(real, bytes, version) => {
+            let mut response = Response::new(bytes.into());
+            let mime = mime_guess::from_path(&real).first_or_octet_stream();
+            if let Ok(value) = mime.as_ref().parse() {
+                response.headers_mut().insert(CONTENT_TYPE, value);
+            }
+            (response, version)
+        }
+    };
+    let headers = response.headers_mut();
+    if let Ok(etag) = HeaderValue::from_str(&version.etag) {
+        headers.insert(ETAG, etag);
+    }
+    if let Ok(date) = HeaderValue::from_str(&httpdate::fmt_http_date(version.modified)) {
+        headers.insert(LAST_MODIFIED, date);
+    }
+    // Kept by the browser, asked about again each time: a new generation changes it.
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
+    // Generated pages are untrusted HTML even after sanitising: they may run the renderer's
+    // own scripts and nothing else, load nothing from elsewhere, and tell nobody where the
+    // reader came from.
+    headers.insert(
+        CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(SITE_POLICY),
+    );
+    headers.insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    Ok(response.into_response())
+}
+
+fn load_inside(site: &Path, path: &Path, conditions: &Conditions) -> Result<Loaded, ApiError> {
+    let not_found = || ApiError::not_found("File not found");
+    let site = site.canonicalize().map_err(|_| not_found())?;
+    let real = path.canonicalize().map_err(|_| not_found())?;
+    if !real.starts_with(&site) {
+        return Err(escapes());
+    }
+    let metadata = std::fs::metadata(&real).map_err(|_| not_found())?;
+    if !metadata.is_file() {
+        return Err(not_found());
+    }
+    let version = Version::of(&metadata);
+    if version.matches(conditions) {
+        return Ok(Loaded::NotModified(version));
+    }
+    let bytes = std::fs::read(&real).map_err(|_| not_found())?;
+    Ok(Loaded::File(real, bytes, version))
+}
+
+/// Refuses a file path whose segments could leave the site, before the filesystem is
+/// touched. The variant's own segments are names in the database, so only the file's are
+/// checked: a model called `org/model` is a name, `%2F` inside the file path an escape.
+pub fn check_stays_inside(file: &[String]) -> Result<(), ApiError> {
+    let leaves = |segment: &String| segment == ".." || segment.contains(['/', '\\', '\0']);
+    if file.iter().any(leaves) {
+        return Err(escapes());
+    }
+    Ok(())
+}
+
+fn escapes() -> ApiError {
+    ApiError::new(StatusCode::FORBIDDEN, "Path escapes the documentation site")
+}
