@@ -6,7 +6,7 @@
 //! - `GET /api/status` with 1,000 variants (no nginx equivalent: the target is 10k req/s).
 //!
 //! Needs `wrk` and `nginx` (Debian: `apt-get install wrk nginx-light`).
-//! Run: `cargo run --release -p docsfy-bench --bin http`
+//! Run: `cargo run --release -p docsfy-bench --bin serving`
 
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
