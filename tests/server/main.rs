@@ -13,6 +13,7 @@ mod errors_and_first_start;
 mod first_run;
 mod generation;
 mod generation_interrupted;
+mod generation_limits;
 mod hostile_repository;
 mod http_basics;
 mod keep_alive;

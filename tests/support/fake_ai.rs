@@ -32,6 +32,7 @@ impl FakeClaude {
                 r##"[ "$1" = "--version" ] && {{ echo 1.0.0; exit 0; }}
 prompt=$(cat)
 printf '%s\n' "$prompt" >> {dir}/prompts.log
+[ -f {dir}/track ] && {{ echo "start $PWD" >> {dir}/concurrency.log; sleep 0.3; }}
 # As a real CLI would: read the README of the checkout it works in.
 head -c 65536 README.md >> {dir}/read-by-cli.log 2>/dev/null
 [ -f {dir}/slow ] && {{ echo $$ > {dir}/slow-$$.pid; sleep 60; }}
@@ -44,7 +45,9 @@ case "$prompt" in
     echo "page $title" >> {log}
     printf '{{"type":"result","is_error":false,"result":"# %s\\n\\nThis page explains %s: how the sample project works, how to run it, and what each part is for, in enough words to be useful."}}' "$title" "$title"
     ;;
-esac"##,
+esac
+[ -f {dir}/track ] && echo "end $PWD" >> {dir}/concurrency.log
+exit 0"##,
                 log = log.display()
             ),
         );
@@ -83,6 +86,32 @@ esac"##,
     /// What the fake read of the README in its working directory, call after call.
     pub fn read_by_cli(&self) -> String {
         self.bin.read("read-by-cli.log")
+    }
+
+    /// Makes every following call take 0.3 s and log when it starts and ends, with the job's
+    /// checkout it runs in, so that a test can see how many ran at once.
+    pub fn track_concurrency(&self) {
+        std::fs::write(self.bin.file("track"), "").expect("flag");
+    }
+
+    /// The most calls that ran at once: in all, and in any one checkout (one job).
+    pub fn peak_concurrency(&self) -> (usize, usize) {
+        let mut running: std::collections::HashMap<String, usize> = Default::default();
+        let (mut total, mut peak_total, mut peak_job) = (0usize, 0, 0);
+        for line in self.bin.read("concurrency.log").lines() {
+            let (event, job) = line.split_once(' ').expect("an event and a checkout");
+            let count = running.entry(job.to_string()).or_default();
+            if event == "start" {
+                *count += 1;
+                total += 1;
+            } else {
+                *count -= 1;
+                total -= 1;
+            }
+            peak_job = peak_job.max(*count);
+            peak_total = peak_total.max(total);
+        }
+        (peak_total, peak_job)
     }
 
     /// Makes every following call hang until killed.
