@@ -82,3 +82,81 @@ async fn unchanged_files_answer_304_and_changed_ones_the_file() {
         "<h1>setup, regenerated</h1>"
     );
 }
+
+#[tokio::test]
+async fn text_is_sent_gzipped_from_the_copy_made_at_publish() {
+    use std::io::Read as _;
+    let fake = crate::support::fake_ai::FakeClaude::new(crate::generation::PAGES);
+    let server = crate::generation::start(&fake);
+    let repo = crate::support::fake_ai::SampleRepo::new();
+    crate::generation::generate(&server, &repo, serde_json::json!({})).await;
+    let variant = crate::generation::finished(&server, &repo).await;
+    assert_eq!(variant["status"], "ready");
+    let key = crate::support::api::ADMIN_KEY;
+    let path = format!("/docs/{}/main/claude/opus/usage.html", repo.project());
+
+    let plain = get_with(&server, key, &path, ("accept", "text/html")).await;
+    assert_eq!(plain.status(), 200);
+    assert!(plain.headers().get("content-encoding").is_none());
+    assert_eq!(plain.headers()["vary"], "Accept-Encoding");
+    let plain_etag = plain.headers()["etag"].clone();
+    let plain = plain.bytes().await.expect("body");
+
+    let gzipped = get_with(
+        &server,
+        key,
+        &path,
+        ("accept-encoding", "br;q=1.0, gzip;q=0.8"),
+    )
+    .await;
+    assert_eq!(gzipped.status(), 200);
+    assert_eq!(gzipped.headers()["content-encoding"], "gzip");
+    assert_eq!(gzipped.headers()["content-type"], "text/html");
+    assert_ne!(
+        gzipped.headers()["etag"],
+        plain_etag,
+        "each encoding has its own tag"
+    );
+    let compressed = gzipped.bytes().await.expect("body");
+    assert!(compressed.len() < plain.len());
+    let mut unpacked = Vec::new();
+    flate2::read::GzDecoder::new(compressed.as_ref())
+        .read_to_end(&mut unpacked)
+        .expect("gzip");
+    assert_eq!(unpacked, plain, "the same page");
+
+    let refused = get_with(&server, key, &path, ("accept-encoding", "gzip;q=0")).await;
+    assert!(
+        refused.headers().get("content-encoding").is_none(),
+        "q=0 refuses gzip"
+    );
+
+    let tarball = crate::support::api::get(
+        &server,
+        &format!("/api/projects/{}/main/claude/opus/download", repo.project()),
+        As::Bearer(key),
+    )
+    .await;
+    let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(tarball.body.as_slice()));
+    let names: Vec<String> = archive
+        .entries()
+        .expect("entries")
+        .map(|e| {
+            e.expect("entry")
+                .path()
+                .expect("path")
+                .display()
+                .to_string()
+        })
+        .collect();
+    assert!(
+        names.iter().any(|n| n.ends_with("/usage.html")),
+        "{names:?}"
+    );
+    assert!(
+        !names
+            .iter()
+            .any(|n| n.contains(".compressed") || n.ends_with(".gz")),
+        "the serving copies stay out of the archive: {names:?}"
+    );
+}

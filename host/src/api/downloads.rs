@@ -15,6 +15,7 @@ use super::segment::Segment;
 use super::{ApiError, AppState, Query, VariantSegments, variant_prefix};
 use crate::auth::Principal;
 use crate::domain::Status;
+use crate::pipeline::publish::COMPRESSED_DIR;
 use crate::store::variants::Variant;
 
 /// Both download routes.
@@ -112,6 +113,19 @@ fn tar_gz(site: &Path, prefix: &str) -> std::io::Result<Vec<u8>> {
     let encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     let mut builder = tar::Builder::new(encoder);
     builder.follow_symlinks(false);
-    builder.append_dir_all(prefix, site)?;
+    builder.append_dir(prefix, site)?;
+    for entry in std::fs::read_dir(site)? {
+        let entry = entry?;
+        // The gzip copies are for serving; the archive is gzipped whole.
+        if entry.file_name() == COMPRESSED_DIR {
+            continue;
+        }
+        let name = Path::new(prefix).join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            builder.append_dir_all(&name, entry.path())?;
+        } else {
+            builder.append_path_with_name(entry.path(), &name)?;
+        }
+    }
     builder.into_inner()?.finish()
 }

@@ -7,12 +7,14 @@ use std::time::SystemTime;
 use warp::Filter;
 use warp::Reply;
 use warp::http::header::{
-    CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, ETAG, LAST_MODIFIED, REFERRER_POLICY,
+    CACHE_CONTROL, CONTENT_ENCODING, CONTENT_SECURITY_POLICY, CONTENT_TYPE, ETAG, LAST_MODIFIED,
+    REFERRER_POLICY, VARY,
 };
 use warp::http::{HeaderValue, StatusCode};
 use warp::reply::Response;
 
 use super::ApiError;
+use crate::pipeline::publish::COMPRESSED_DIR;
 
 /// What a generated page may do: the site's own scripts, styles, images (and data: images)
 /// and fetches; no inline script, no plugins, no forms, no framing by other origins.
@@ -25,16 +27,38 @@ pub const SITE_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 
 pub struct Conditions {
     if_none_match: Option<String>,
     if_modified_since: Option<String>,
+    accept_encoding: Option<String>,
 }
 
-/// Reads `If-None-Match` and `If-Modified-Since`.
+impl Conditions {
+    /// Whether the client takes gzip (`Accept-Encoding: gzip` or `*`, not with `q=0`).
+    fn accepts_gzip(&self) -> bool {
+        self.accept_encoding.as_deref().is_some_and(|header| {
+            header.split(',').any(|coding| {
+                let mut parts = coding.split(';').map(str::trim);
+                let name = parts.next().unwrap_or_default();
+                let quality = parts
+                    .find_map(|p| p.strip_prefix("q="))
+                    .and_then(|q| q.trim().parse::<f32>().ok())
+                    .unwrap_or(1.0);
+                (name.eq_ignore_ascii_case("gzip") || name == "*") && quality > 0.0
+            })
+        })
+    }
+}
+
+/// Reads `If-None-Match`, `If-Modified-Since` and `Accept-Encoding`.
 pub fn conditions() -> impl Filter<Extract = (Conditions,), Error = warp::Rejection> + Clone {
     warp::header::optional::<String>("if-none-match")
         .and(warp::header::optional::<String>("if-modified-since"))
-        .map(|if_none_match, if_modified_since| Conditions {
-            if_none_match,
-            if_modified_since,
-        })
+        .and(warp::header::optional::<String>("accept-encoding"))
+        .map(
+            |if_none_match, if_modified_since, accept_encoding| Conditions {
+                if_none_match,
+                if_modified_since,
+                accept_encoding,
+            },
+        )
 }
 
 /// What a file is, for revalidation: a sites's files change only when a generation
@@ -80,7 +104,9 @@ impl Version {
 
 enum Loaded {
     NotModified(Version),
-    File(PathBuf, Vec<u8>, Version),
+    /// The file's path (its type), its bytes, their version, and whether they are the
+    /// gzip copy written at publish time.
+    File(PathBuf, Vec<u8>, Version, bool),
 }
 
 /// The file at `segments` inside `site`, with `index.html` for directories and a trailing
@@ -111,16 +137,23 @@ pub async fn respond(
             *response.status_mut() = StatusCode::NOT_MODIFIED;
             (response, version)
         }
-        Loaded::File(real, bytes, version) => {
+        Loaded::File(real, bytes, version, gzipped) => {
             let mut response = Response::new(bytes.into());
             let mime = mime_guess::from_path(&real).first_or_octet_stream();
             if let Ok(value) = mime.as_ref().parse() {
                 response.headers_mut().insert(CONTENT_TYPE, value);
             }
+            if gzipped {
+                response
+                    .headers_mut()
+                    .insert(CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+            }
             (response, version)
         }
     };
     let headers = response.headers_mut();
+    // The same URL has a gzip and a plain answer: caches must keep them apart.
+    headers.insert(VARY, HeaderValue::from_static("Accept-Encoding"));
     if let Ok(etag) = HeaderValue::from_str(&version.etag) {
         headers.insert(ETAG, etag);
     }
@@ -151,12 +184,30 @@ fn load_inside(site: &Path, path: &Path, conditions: &Conditions) -> Result<Load
     if !metadata.is_file() {
         return Err(not_found());
     }
+    // The gzip copy publishing wrote, when the client takes it: never a link, never outside.
+    let compressed = conditions
+        .accepts_gzip()
+        .then(|| real.strip_prefix(&site).ok())
+        .flatten()
+        .map(|relative| {
+            let mut path = site.join(COMPRESSED_DIR).join(relative).into_os_string();
+            path.push(".gz");
+            PathBuf::from(path)
+        })
+        .and_then(|path| {
+            let metadata = std::fs::symlink_metadata(&path).ok()?;
+            metadata.is_file().then_some((path, metadata))
+        });
+    let (source, metadata, gzipped) = match compressed {
+        Some((path, metadata)) => (path, metadata, true),
+        None => (real.clone(), metadata, false),
+    };
     let version = Version::of(&metadata);
     if version.matches(conditions) {
         return Ok(Loaded::NotModified(version));
     }
-    let bytes = std::fs::read(&real).map_err(|_| not_found())?;
-    Ok(Loaded::File(real, bytes, version))
+    let bytes = std::fs::read(&source).map_err(|_| not_found())?;
+    Ok(Loaded::File(real, bytes, version, gzipped))
 }
 
 /// Refuses a file path whose segments could leave the site, before the filesystem is

@@ -47,9 +47,41 @@ pub fn publish_site(site: &Path, files: &[SiteFile]) -> anyhow::Result<()> {
         }
         std::fs::write(&target, &file.contents)
             .with_context(|| format!("writing {}", target.display()))?;
+        write_compressed(staging.path(), &relative, &file.contents)?;
     }
     let staged = staging.keep();
     swap_in(&staged, site)
+}
+
+/// Where a site keeps the gzip copies of its text files, mirroring their paths: hidden, so
+/// no renderer can write there (`check_site_path` refuses hidden names).
+pub const COMPRESSED_DIR: &str = ".compressed";
+
+/// Text worth compressing once here rather than on every request.
+const COMPRESSIBLE: &[&str] = &[
+    "html", "css", "js", "json", "txt", "md", "xml", "svg", "map",
+];
+
+/// Writes `COMPRESSED_DIR/<relative>.gz` for a text file large enough to gain from it.
+fn write_compressed(staging: &Path, relative: &Path, contents: &[u8]) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let text = relative
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| COMPRESSIBLE.contains(&e));
+    if !text || contents.len() < 256 {
+        return Ok(());
+    }
+    let mut target = staging.join(COMPRESSED_DIR).join(relative).into_os_string();
+    target.push(".gz");
+    let target = std::path::PathBuf::from(target);
+    if let Some(dir) = target.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(contents)?;
+    std::fs::write(&target, encoder.finish()?)
+        .with_context(|| format!("writing {}", target.display()))
 }
 
 /// Replaces `site` by `staged`. The old site is renamed aside, the new one renamed in, then
