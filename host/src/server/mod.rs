@@ -1,6 +1,7 @@
 //! Starting and stopping the server.
 
 mod connections;
+mod housekeeping;
 mod request_body;
 
 use std::net::SocketAddr;
@@ -35,6 +36,10 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             )
         })?;
     let state = prepare(config).await?;
+    tokio::spawn(housekeeping::purge_expired_sessions(
+        state.store.clone(),
+        housekeeping::SESSION_PURGE_EVERY,
+    ));
     let listener = tokio::net::TcpListener::bind(address)
         .await
         .with_context(|| format!("listening on {address}"))?;
