@@ -96,9 +96,11 @@ impl<'a> Job<'a> {
             return Ok(done);
         }
         let (plan, pages) = self.plan_and_write(&commit).await?;
-        let pages = self.validate(&plan, pages).await?;
-        let linked = self.cross_link(&plan, &pages).await;
-        self.render(commit, &plan, linked).await
+        // Every later stage announces the plan: serialised once.
+        let plan_json = plan.to_json();
+        let pages = self.validate(&plan, &plan_json, pages).await?;
+        let linked = self.cross_link(&plan, &plan_json, &pages).await;
+        self.render(commit, plan_json, linked).await
     }
 
     fn key(&self) -> &VariantKey {
@@ -277,9 +279,13 @@ impl<'a> Job<'a> {
 
     /// `validating`: a page with problems (empty, cut off, naming files that do not exist)
     /// is written once more with the problems quoted. The result is cached for the next run.
-    async fn validate(&self, plan: &Plan, mut pages: Pages) -> Result<Pages, GenerationError> {
-        let plan_json = plan.to_json();
-        self.stage(Stage::Validating, pages.len(), Some(&plan_json))
+    async fn validate(
+        &self,
+        plan: &Plan,
+        plan_json: &str,
+        mut pages: Pages,
+    ) -> Result<Pages, GenerationError> {
+        self.stage(Stage::Validating, pages.len(), Some(plan_json))
             .await;
         for page in plan.pages() {
             let found = pages
@@ -298,9 +304,8 @@ impl<'a> Job<'a> {
     }
 
     /// `cross_linking`: every page, in plan order, linked to the others.
-    async fn cross_link(&self, plan: &Plan, pages: &Pages) -> Vec<Page> {
-        let plan_json = plan.to_json();
-        self.stage(Stage::CrossLinking, pages.len(), Some(&plan_json))
+    async fn cross_link(&self, plan: &Plan, plan_json: &str, pages: &Pages) -> Vec<Page> {
+        self.stage(Stage::CrossLinking, pages.len(), Some(plan_json))
             .await;
         plan.pages()
             .map(|page| {
@@ -322,10 +327,9 @@ impl<'a> Job<'a> {
     async fn render(
         &self,
         commit: String,
-        plan: &Plan,
+        plan_json: String,
         pages: Vec<Page>,
     ) -> Result<Finished, GenerationError> {
-        let plan_json = plan.to_json();
         self.stage(Stage::Rendering, pages.len(), Some(&plan_json))
             .await;
         let renderer = self
