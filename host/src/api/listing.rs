@@ -29,10 +29,15 @@ pub async fn projects_for(
     store: &Store,
     principal: &Principal,
 ) -> Result<ProjectsResponse, DbError> {
-    let owner = (!principal.is_admin()).then_some(principal.username.as_str());
+    let visibility = principal.visibility();
+    // Branches: all for those who see everything, otherwise the user's own.
+    let owner = match &visibility {
+        Visibility::All => None,
+        Visibility::User(username) => Some(username.as_str()),
+    };
     Ok(ProjectsResponse {
         projects: serde_json::value::RawValue::from_string(
-            store.list_variants_json(&principal.visibility()).await?,
+            store.list_variants_json(&visibility).await?,
         )
         .map_err(unserialisable)?,
         known_models: store.known_models().await?,

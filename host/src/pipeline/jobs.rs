@@ -79,11 +79,6 @@ impl Jobs {
         Ok(())
     }
 
-    /// Whether `key` is generating.
-    pub fn is_running(&self, key: &VariantKey) -> bool {
-        self.running.lock().is_ok_and(|r| r.contains_key(key))
-    }
-
     /// The running variants, in no particular order.
     pub fn running(&self) -> Vec<VariantKey> {
         self.running
@@ -178,7 +173,7 @@ mod tests {
         .expect("starts");
         jobs.abort(&key("a")).await.expect("aborted");
         assert!(was_dropped.await.is_ok(), "the job's future was dropped");
-        assert!(!jobs.is_running(&key("a")));
+        assert!(!jobs.running().contains(&key("a")));
         assert_eq!(jobs.abort(&key("a")).await, Err(JobError::NotRunning));
         jobs.start(key("a"), async {}).expect("can run again");
     }
