@@ -25,7 +25,7 @@ const CLIS: [Cli; 3] = [
     Cli {
         provider: "claude",
         program: "claude",
-        args: "--model m1 -p --output-format json",
+        args: "--model m1 -p --output-format json --setting-sources user --strict-mcp-config",
         stdout: r#"{"type":"result","subtype":"success","is_error":false,"result":"claude says hi","total_cost_usd":0.5,"duration_ms":10,"usage":{"input_tokens":3,"output_tokens":4}}"#,
         text: "claude says hi",
     },

@@ -17,12 +17,14 @@ pub(crate) const PAGES: &[(&str, &str)] = &[
 
 pub(crate) fn start(fake: &FakeClaude) -> RunningServer {
     let path = fake.path_var();
+    let (sandbox_key, writable) = fake.sandbox_env();
     RunningServer::start(
         "",
         &[
             ("ADMIN_KEY", ADMIN_KEY),
             ("SECURE_COOKIES", "false"),
             ("PATH", path.as_str()),
+            (sandbox_key, writable.as_str()),
             ("AI_MODEL", "opus"),
         ],
     )

@@ -6,7 +6,6 @@ use serde_json::{Value, json};
 use crate::generation::{PAGES, abort, finished, generate, start, variant_path};
 use crate::support::api::{ADMIN_KEY, As, delete, get, post};
 use crate::support::fake_ai::{FakeClaude, SampleRepo};
-use crate::support::process_gone_soon;
 use crate::support::server::RunningServer;
 use crate::support::ws::{WsAuth, connect, listed};
 
@@ -22,8 +21,8 @@ async fn the_earlier_site_is_served(server: &RunningServer, repo: &SampleRepo) {
 }
 
 /// A server whose variant of a fresh repository has a ready site and a second, forced run
-/// stuck in its CLI; the CLI's pid.
-async fn ready_then_stuck() -> (FakeClaude, RunningServer, SampleRepo, i32) {
+/// stuck in its CLI.
+async fn ready_then_stuck() -> (FakeClaude, RunningServer, SampleRepo) {
     let fake = FakeClaude::new(PAGES);
     let server = start(&fake);
     let repo = SampleRepo::new();
@@ -31,13 +30,14 @@ async fn ready_then_stuck() -> (FakeClaude, RunningServer, SampleRepo, i32) {
     assert_eq!(finished(&server, &repo).await["status"], "ready");
     fake.slow(true);
     generate(&server, &repo, json!({"force": true})).await;
-    let pid = fake.wait_for_slow_call().await;
-    (fake, server, repo, pid)
+    fake.wait_for_slow_call().await;
+    assert!(!fake.cli_processes().is_empty(), "the stuck CLI is running");
+    (fake, server, repo)
 }
 
 #[tokio::test]
 async fn aborting_stops_the_cli_and_keeps_the_previous_site() {
-    let (_fake, server, repo, pid) = ready_then_stuck().await;
+    let (fake, server, repo) = ready_then_stuck().await;
     let conflict = generate(&server, &repo, json!({"force": true})).await;
     assert_eq!(conflict.status, 409, "already generating");
     assert_eq!(
@@ -57,7 +57,7 @@ async fn aborting_stops_the_cli_and_keeps_the_previous_site() {
         aborted.json(),
         json!({"aborted": format!("{}/main/claude/opus", repo.project())})
     );
-    assert!(process_gone_soon(pid), "the CLI outlived the abort");
+    assert!(fake.cli_gone_soon(), "the CLI outlived the abort");
     let variant = get(&server, &variant_path(&repo), As::Bearer(ADMIN_KEY))
         .await
         .json();
@@ -77,13 +77,13 @@ async fn aborting_stops_the_cli_and_keeps_the_previous_site() {
 
 #[tokio::test]
 async fn a_crash_mid_generation_leaves_an_error_and_the_old_site() {
-    let (fake, server, repo, orphan) = ready_then_stuck().await;
+    let (fake, server, repo) = ready_then_stuck().await;
     fake.slow(false);
     let server = server.crash_and_restart();
-    // A killed server cannot stop what it started; the test does, so nothing outlives it.
-    let _ = nix::sys::signal::killpg(
-        nix::unistd::Pid::from_raw(orphan),
-        nix::sys::signal::Signal::SIGKILL,
+    // A killed server cannot stop what it started, but its sandbox dies with it.
+    assert!(
+        fake.cli_gone_soon(),
+        "the sandboxed CLI outlived a killed server"
     );
     let variant = get(&server, &variant_path(&repo), As::Bearer(ADMIN_KEY))
         .await
@@ -117,12 +117,12 @@ async fn a_crash_mid_generation_leaves_an_error_and_the_old_site() {
 
 #[tokio::test]
 async fn sigterm_mid_generation_stops_the_cli_and_the_run_ends_as_an_error() {
-    let (fake, mut server, repo, pid) = ready_then_stuck().await;
+    let (fake, mut server, repo) = ready_then_stuck().await;
     assert!(
         server.terminate().success(),
         "SIGTERM stops the server cleanly"
     );
-    assert!(process_gone_soon(pid), "the CLI outlived the server");
+    assert!(fake.cli_gone_soon(), "the CLI outlived the server");
     fake.slow(false);
     let server = server.start_again();
     let variant = get(&server, &variant_path(&repo), As::Bearer(ADMIN_KEY))

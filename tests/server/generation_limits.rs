@@ -22,11 +22,13 @@ const PAGES: &[(&str, &str)] = &[
 async fn pages_per_job_and_ai_calls_across_jobs_stay_within_their_limits() {
     let fake = FakeClaude::new(PAGES);
     let path = fake.path_var();
+    let (sandbox_key, writable) = fake.sandbox_env();
     let server = RunningServer::start(
         "max_concurrent_ai_calls = 3\n",
         &[
             ("ADMIN_KEY", ADMIN_KEY),
             ("PATH", path.as_str()),
+            (sandbox_key, writable.as_str()),
             ("AI_MODEL", "opus"),
             ("MAX_CONCURRENT_PAGES", "2"),
         ],

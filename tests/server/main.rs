@@ -7,6 +7,7 @@ mod admin_routes;
 mod auth_routes;
 mod authorization_matrix;
 mod cli;
+mod cli_sandbox;
 mod docs_and_downloads;
 mod docs_revalidation;
 mod errors_and_first_start;

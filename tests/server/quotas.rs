@@ -10,11 +10,13 @@ use crate::support::server::RunningServer;
 
 fn server(fake: &FakeClaude, config: &str) -> RunningServer {
     let path = fake.path_var();
+    let (sandbox_key, writable) = fake.sandbox_env();
     RunningServer::start(
         config,
         &[
             ("ADMIN_KEY", ADMIN_KEY),
             ("PATH", path.as_str()),
+            (sandbox_key, writable.as_str()),
             ("AI_MODEL", "opus"),
         ],
     )

@@ -24,6 +24,13 @@ impl FakeClaude {
         fake.plan(pages);
         fake.answer("redo", &claude_result("[]"));
         fake.answer("update", &claude_result("{\"edits\": []}"));
+        // `sleep` under a name in the fake's directory, so that its command line says whose
+        // it is (see `cli_processes`).
+        let sleep = ["/usr/bin/sleep", "/bin/sleep"]
+            .into_iter()
+            .find(|p| Path::new(p).exists())
+            .expect("sleep");
+        std::os::unix::fs::symlink(sleep, fake.bin.file("doze")).expect("doze");
         let log = fake.bin.file("calls.log");
         let dir = fake.bin.path().display().to_string();
         fake.bin.script(
@@ -35,7 +42,14 @@ printf '%s\n' "$prompt" >> {dir}/prompts.log
 [ -f {dir}/track ] && {{ echo "start $PWD" >> {dir}/concurrency.log; sleep 0.3; }}
 # As a real CLI would: read the README of the checkout it works in.
 head -c 65536 README.md >> {dir}/read-by-cli.log 2>/dev/null
-[ -f {dir}/slow ] && {{ echo $$ > {dir}/slow-$$.pid; sleep 60; }}
+# As claude does, run the project's hooks unless told to load only the user's settings.
+case " $* " in
+  *" --setting-sources user "*) ;;
+  *) [ -f .claude/settings.json ] && sh -c "$(sed -n 's/.*"command": *"\([^"]*\)".*/\1/p' .claude/settings.json | head -n 1)" ;;
+esac
+# What a curious CLI could read of the server's files (the test names one).
+[ -f {dir}/peek ] && {{ cat "$(cat {dir}/peek)" >> {dir}/peeked.log 2>/dev/null || echo unreadable >> {dir}/peeked.log; }}
+[ -f {dir}/slow ] && {{ echo $$ > {dir}/slow-$$.pid; {dir}/doze 60; }}
 case "$prompt" in
   *"Plan the documentation"*) echo plan >> {log}; cat {dir}/plan.out ;;
   *"Which pages are now wrong"*) echo redo >> {log}; cat {dir}/redo.out ;;
@@ -88,6 +102,17 @@ exit 0"##,
         self.bin.read("read-by-cli.log")
     }
 
+    /// Makes every following call try to read `path` (a file of the server's), see `peeked`.
+    pub fn peek_at(&self, path: &Path) {
+        std::fs::write(self.bin.file("peek"), path.display().to_string()).expect("peek");
+    }
+
+    /// What the calls read of the file named by `peek_at`: its text, or `unreadable`, once
+    /// per call.
+    pub fn peeked(&self) -> String {
+        self.bin.read("peeked.log")
+    }
+
     /// Makes every following call take 0.3 s and log when it starts and ends, with the job's
     /// checkout it runs in, so that a test can see how many ran at once.
     pub fn track_concurrency(&self) {
@@ -135,6 +160,31 @@ exit 0"##,
         panic!("the slow call never started");
     }
 
+    /// The host's pids of every live process of the fake (the shell, its sleep, and the
+    /// sandbox around them): their command lines name the fake's directory. The pids the
+    /// fake writes itself are its sandbox's, not the host's.
+    pub fn cli_processes(&self) -> Vec<i32> {
+        let dir = self.bin.path().display().to_string();
+        std::fs::read_dir("/proc")
+            .expect("/proc")
+            .filter_map(Result::ok)
+            .filter_map(|entry| entry.file_name().to_str()?.parse::<i32>().ok())
+            .filter(|pid| {
+                std::fs::read(format!("/proc/{pid}/cmdline"))
+                    .is_ok_and(|line| String::from_utf8_lossy(&line).contains(&dir))
+                    && crate::support::process_alive(*pid)
+            })
+            .collect()
+    }
+
+    /// Waits up to two seconds for every process of the fake to be gone.
+    pub fn cli_gone_soon(&self) -> bool {
+        (0..100).any(|_| {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            self.cli_processes().is_empty()
+        })
+    }
+
     /// The pids of every slow call started so far (each writes its own file).
     pub fn slow_calls(&self) -> Vec<i32> {
         let mut pids: Vec<i32> = std::fs::read_dir(self.bin.path())
@@ -154,6 +204,15 @@ exit 0"##,
             .collect();
         pids.sort_unstable();
         pids
+    }
+
+    /// The variable that lets the fake write its logs from inside the server's sandbox
+    /// (`[sandbox] writable`), as a real CLI writes its login directory.
+    pub fn sandbox_env(&self) -> (&'static str, String) {
+        (
+            "DOCSFY_SANDBOX__WRITABLE",
+            format!("[{:?}]", self.bin.path().display().to_string()),
+        )
     }
 
     /// A PATH with the fake first.

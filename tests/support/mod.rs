@@ -72,6 +72,8 @@ pub async fn load_registry(
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
         ),
+        // The runtime's own tests; the sandbox is tested in the host and through the server.
+        confinement: None,
     };
     PluginRegistry::load(&settings, shared_cache_dir(), options)
         .await

@@ -43,6 +43,8 @@ async fn main() -> anyhow::Result<()> {
     let options = LoadOptions {
         bundled: false,
         environment: Some(Vec::new()),
+        // The plugin runtime's own overhead; programs are not run here.
+        confinement: None,
     };
     let registry = PluginRegistry::load(&settings, cache.path(), options).await?;
     let probe = registry

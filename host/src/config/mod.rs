@@ -11,11 +11,13 @@ use serde::{Deserialize, Serialize};
 
 mod generations;
 mod login;
+mod sandbox;
 mod websocket;
 
 use crate::plugins::PluginSettings;
 pub use generations::GenerationSettings;
 pub use login::LoginSettings;
+pub use sandbox::{SandboxMode, SandboxSettings};
 pub use websocket::WebSocketSettings;
 
 /// The variable that names a config file when `--config` is not given.
@@ -70,6 +72,8 @@ pub struct Config {
     pub login: LoginSettings,
     /// How much generation work runs at once.
     pub generations: GenerationSettings,
+    /// Whether the AI CLIs run inside bubblewrap.
+    pub sandbox: SandboxSettings,
 }
 
 impl Default for Config {
@@ -90,6 +94,7 @@ impl Default for Config {
             websocket: WebSocketSettings::default(),
             login: LoginSettings::default(),
             generations: GenerationSettings::default(),
+            sandbox: SandboxSettings::default(),
         }
     }
 }
@@ -195,6 +200,7 @@ impl Config {
         self.generations
             .validate(self.ai_cli_timeout)
             .map_err(ConfigError::Invalid)?;
+        self.sandbox.validate().map_err(ConfigError::Invalid)?;
         self.log_filter()?;
         Ok(self)
     }

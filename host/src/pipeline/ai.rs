@@ -33,7 +33,16 @@ impl Ai {
 
     /// Whether the provider can serve the model (its CLI is there, it is logged in).
     pub async fn check(&self) -> Result<(), GenerationError> {
+        self.clear_agent_config()?;
         Ok(self.provider.check(&self.model, self.context()).await?)
+    }
+
+    /// Removes agent configuration an earlier call may have written at the top of the
+    /// checkout, before the next CLI starts there (the clone was swept already).
+    fn clear_agent_config(&self) -> Result<(), GenerationError> {
+        super::tree::remove_agent_config(&self.workdir)
+            .map(drop)
+            .map_err(GenerationError::AgentConfig)
     }
 
     /// Sends `prompt`, waiting for a turn under the server-wide limit; the answer's text.
@@ -43,6 +52,7 @@ impl Ai {
             .acquire()
             .await
             .map_err(|_| GenerationError::Cancelled)?;
+        self.clear_agent_config()?;
         let request = CompletionRequest {
             model: self.model.clone(),
             prompt,

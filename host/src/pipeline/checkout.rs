@@ -101,10 +101,16 @@ fn clone(
         .head()
         .and_then(|h| h.peel_to_commit())
         .map_err(|e| CheckoutError::Git(e.message().to_string()))?;
-    // Before anything reads the tree: a link in it may point anywhere on the server.
-    let removed = super::tree::remove_links_out(dest).map_err(CheckoutError::Sweep)?;
-    if removed > 0 {
-        tracing::info!("removed {removed} links and special files from the checkout");
+    // Before anything reads the tree: a link in it may point anywhere on the server, and
+    // agent configuration may make the AI CLIs run commands.
+    let swept = super::tree::sweep(dest).map_err(CheckoutError::Sweep)?;
+    if swept != super::tree::Swept::default() {
+        tracing::info!(
+            "removed {} links and special files and {} agent configuration entries from the \
+             checkout",
+            swept.links,
+            swept.agent_config
+        );
     }
     Ok(head.id().to_string())
 }

@@ -27,6 +27,9 @@ pub enum GenerationError {
     /// The previous and the new commit could not be compared.
     #[error("Cannot compare commits: {0}")]
     Compare(CheckoutError),
+    /// Agent configuration could not be removed before an AI call.
+    #[error("Cannot remove agent configuration from the checkout: {0}")]
+    AgentConfig(std::io::Error),
     /// Two answers in a row were not a usable plan.
     #[error("The AI returned an unusable documentation plan twice: {0}")]
     Plan(PlanProblem),

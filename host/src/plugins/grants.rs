@@ -24,6 +24,13 @@ pub struct Grant {
     /// Explicit locations of programs, for ones that are not on the server's `PATH`.
     #[serde(default)]
     pub program_paths: BTreeMap<String, PathBuf>,
+    /// Paths its programs may read inside the sandbox: their installation when it is not
+    /// next to the executable (`~/` is the server's home directory).
+    #[serde(default)]
+    pub read_paths: Vec<String>,
+    /// Paths its programs may write inside the sandbox: their login and state directories.
+    #[serde(default)]
+    pub write_paths: Vec<String>,
     /// Memory the plugin's instance may use, in MiB (default: `plugins.memory_mb`).
     #[serde(default)]
     pub memory_mb: Option<u64>,
@@ -117,9 +124,12 @@ fn matches_any(patterns: &[String], name: &str) -> bool {
 /// The grants the bundled providers get unless the configuration says otherwise: their CLI,
 /// and what that CLI needs to find its login and keys.
 pub fn bundled_defaults() -> BTreeMap<String, Grant> {
-    let grant = |program: &str, env: &[&str]| Grant {
+    let strings = |list: &[&str]| list.iter().map(|e| e.to_string()).collect::<Vec<_>>();
+    let grant = |program: &str, env: &[&str], (read, write): (&[&str], &[&str])| Grant {
         programs: vec![program.to_string()],
-        env: env.iter().map(|e| e.to_string()).collect(),
+        env: strings(env),
+        read_paths: strings(read),
+        write_paths: strings(write),
         ..Grant::default()
     };
     let common = ["PATH", "HOME", "USER", "LANG", "TMPDIR", "XDG_CONFIG_HOME"];
@@ -132,6 +142,10 @@ pub fn bundled_defaults() -> BTreeMap<String, Grant> {
             grant(
                 "claude",
                 &with_common(&["ANTHROPIC_*", "CLAUDE_*", "AWS_*"]),
+                (
+                    &["~/.local/share/claude", "~/.local/bin"],
+                    &["~/.claude", "~/.claude.json", "~/.config/claude"],
+                ),
             ),
         ),
         (
@@ -139,11 +153,19 @@ pub fn bundled_defaults() -> BTreeMap<String, Grant> {
             grant(
                 "gemini",
                 &with_common(&["GEMINI_API_KEY", "GOOGLE_API_KEY", "GOOGLE_*"]),
+                (&[], &["~/.gemini"]),
             ),
         ),
         (
             "cursor".to_string(),
-            grant("agent", &with_common(&["CURSOR_API_KEY"])),
+            grant(
+                "agent",
+                &with_common(&["CURSOR_API_KEY"]),
+                (
+                    &["~/.local/share/cursor-agent", "~/.local/bin"],
+                    &["~/.cursor", "~/.config/cursor"],
+                ),
+            ),
         ),
     ])
 }

@@ -2,6 +2,7 @@
 //! declaration and the operator's grant first, and a refusal is an error value the plugin can
 //! handle, never a trap.
 
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use super::bindings::provider::docsfy::plugin::{host, provider_types, types};
@@ -10,6 +11,7 @@ use super::bindings::{LogLevel, RunOutput, RunRequest, WitError};
 use super::grants;
 use super::process::{self, ProgramError, ProgramRun};
 use super::sandbox::SandboxState;
+use super::{Confinement, SandboxView, expand_home};
 
 /// Log lines longer than this are cut, so a plugin cannot flood the server's log.
 const MAX_LOG_LINE: usize = 4096;
@@ -78,7 +80,7 @@ impl SandboxState {
         };
         let program = request.program;
         tracing::debug!(plugin = name, call = %self.call.label, %program, "running");
-        let run = ProgramRun {
+        let mut run = ProgramRun {
             executable,
             args: request.args,
             stdin: request.stdin,
@@ -87,6 +89,11 @@ impl SandboxState {
             timeout,
             output_cap: self.programs.output_cap,
         };
+        if let Some(confinement) = &self.programs.confinement {
+            run = confinement
+                .sandbox
+                .confine(run, &self.sandbox_view(confinement));
+        }
         match process::run_program(run).await {
             Ok(output) => Ok(RunOutput {
                 exit_code: output.exit_code,
@@ -101,6 +108,29 @@ impl SandboxState {
             ))),
             Err(error) => Err(WitError::Failed(format!("`{program}` {error}"))),
         }
+    }
+
+    /// What this plugin's programs see in the sandbox beyond the system: the search path
+    /// (where the CLIs and their interpreters live), the operator's shared paths, and the
+    /// plugin's grant.
+    fn sandbox_view(&self, confinement: &Confinement) -> SandboxView {
+        let home = self
+            .programs
+            .environment
+            .iter()
+            .find(|(name, _)| name == "HOME")
+            .map(|(_, value)| value.as_str());
+        let grant = &self.plugin.grant;
+        let expand = |paths: &[String]| -> Vec<PathBuf> {
+            paths.iter().filter_map(|p| expand_home(p, home)).collect()
+        };
+        let mut view = confinement.shared.clone();
+        view.read_only
+            .extend(std::env::split_paths(&self.programs.search_path).filter(|d| d.is_absolute()));
+        view.read_only.extend(grant.program_paths.values().cloned());
+        view.read_only.extend(expand(&grant.read_paths));
+        view.writable.extend(expand(&grant.write_paths));
+        view
     }
 
     /// The executable for a granted program: the configured path, else the search path.

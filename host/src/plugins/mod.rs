@@ -4,9 +4,11 @@
 //! - [`registry`] finds plugins (bundled, and in the configured directories) and loads them;
 //! - [`manifest`] and [`grants`] decide what each may do;
 //! - each call runs in a fresh sandbox (`sandbox`) with a memory cap and a compute deadline;
-//! - the `run` host function ([`process`]) is a plugin's only way to reach a program.
+//! - the `run` host function ([`process`]) is a plugin's only way to reach a program, which
+//!   runs inside bubblewrap when the server has it (`confinement`).
 
 mod bindings;
+mod confinement;
 mod engine;
 mod error;
 pub mod grants;
@@ -20,6 +22,9 @@ mod renderer;
 mod sandbox;
 pub mod settings;
 
+pub use confinement::{
+    Confinement, ProgramSandbox, SandboxMode, SandboxUnavailable, SandboxView, expand_home,
+};
 pub use engine::PluginEngine;
 pub use error::{PluginError, PluginErrorKind};
 pub use handle::PluginDescription;

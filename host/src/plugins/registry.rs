@@ -3,7 +3,6 @@
 //! says why; it never stops the server.
 
 use std::collections::BTreeMap;
-use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -50,6 +49,8 @@ pub struct LoadOptions {
     pub bundled: bool,
     /// The environment granted variables are taken from (default: the server's own).
     pub environment: Option<Vec<(String, String)>>,
+    /// The sandbox programs run in (default: none).
+    pub confinement: Option<super::Confinement>,
 }
 
 impl Default for LoadOptions {
@@ -57,6 +58,7 @@ impl Default for LoadOptions {
         LoadOptions {
             bundled: true,
             environment: None,
+            confinement: None,
         }
     }
 }
@@ -80,17 +82,13 @@ impl PluginRegistry {
     ) -> anyhow::Result<PluginRegistry> {
         let engine = PluginEngine::new(cache_dir)?;
         let programs = Arc::new(ProgramSettings {
-            search_path: settings
-                .search_path
-                .clone()
-                .map(OsString::from)
-                .or_else(|| std::env::var_os("PATH"))
-                .unwrap_or_default(),
+            search_path: settings.search_path(),
             environment: options
                 .environment
                 .unwrap_or_else(|| std::env::vars().collect()),
             output_cap: usize::try_from(settings.output_cap_kb.saturating_mul(1024))
                 .unwrap_or(usize::MAX),
+            confinement: options.confinement,
         });
         let mut loader = Loader {
             linkers: Linkers::new(&engine)?,

@@ -44,6 +44,9 @@ pub struct ProgramSettings {
     pub environment: Vec<(String, String)>,
     /// Bytes kept of each output stream.
     pub output_cap: usize,
+    /// The sandbox programs run in; `None`: unconfined (`[sandbox] mode = "off"`, or no
+    /// bubblewrap in `auto` mode).
+    pub confinement: Option<super::Confinement>,
 }
 
 /// What the current call is for: set by whoever calls the plugin (usually a job).

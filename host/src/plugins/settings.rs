@@ -59,6 +59,15 @@ impl PluginSettings {
         Grant::default()
     }
 
+    /// Where programs are looked for: `search_path`, else the server's `PATH`.
+    pub fn search_path(&self) -> std::ffi::OsString {
+        self.search_path
+            .clone()
+            .map(std::ffi::OsString::from)
+            .or_else(|| std::env::var_os("PATH"))
+            .unwrap_or_default()
+    }
+
     /// Checks the limits: zero memory or a zero deadline would make every call fail.
     pub fn validate(&self) -> Result<(), String> {
         if self.memory_mb == 0 || self.call_deadline_ms == 0 {

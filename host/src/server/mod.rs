@@ -3,6 +3,7 @@
 mod connections;
 mod housekeeping;
 mod request_body;
+mod sandbox;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -94,7 +95,11 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
         config.login.limits(),
     ));
     let cache_dir = config.plugin_cache_dir();
-    let plugins = PluginRegistry::load(&config.plugins, &cache_dir, LoadOptions::default()).await?;
+    let options = LoadOptions {
+        confinement: sandbox::choose(&config).await?,
+        ..LoadOptions::default()
+    };
+    let plugins = PluginRegistry::load(&config.plugins, &cache_dir, options).await?;
     let (cached, compiled) = plugins.engine().cache_counts();
     tracing::info!(
         "plugins: {cached} loaded from the compiled cache in {}, {compiled} compiled now",

@@ -1,6 +1,7 @@
 //! The `claude` provider: Anthropic's Claude Code CLI in print mode.
 //!
-//! Runs `claude --model M -p --output-format json` with the prompt on stdin and reads the
+//! Runs `claude --model M -p --output-format json --setting-sources user --strict-mcp-config`
+//! with the prompt on stdin (project settings ignored) and reads the
 //! JSON result (`result`, `total_cost_usd`, `usage`); plain text is accepted as a fallback.
 
 use docsfy_plugin_sdk::{
@@ -31,12 +32,17 @@ impl Provider for Claude {
     }
 
     fn complete(request: CompletionRequest) -> Result<Completion, Error> {
+        // The checkout is the repository's, not the operator's: its `.claude/` settings
+        // (hooks run commands), `CLAUDE.md` and MCP servers are not to be loaded.
         let args = [
             "--model",
             cli::model_arg(&request.model)?,
             "-p",
             "--output-format",
             "json",
+            "--setting-sources",
+            "user",
+            "--strict-mcp-config",
         ]
         .map(String::from);
         let output = cli::run(PROGRAM, &args, &request.prompt, request.timeout_secs)?;
