@@ -21,6 +21,7 @@ mod keep_alive;
 mod login_limits;
 mod project_routes;
 mod quotas;
+mod remote_clones;
 mod security_headers;
 mod spec_conformance;
 mod unusual_content;

@@ -235,6 +235,13 @@ impl SampleRepo {
         SampleRepo::in_folder_named("sample-")
     }
 
+    /// The commit `main` is at.
+    pub fn head(&self) -> String {
+        git2::Repository::open(self.path())
+            .and_then(|r| Ok(r.head()?.peel_to_commit()?.id().to_string()))
+            .expect("the sample's head")
+    }
+
     /// A sample repository whose folder name (the project name) starts with `prefix`.
     pub fn in_folder_named(prefix: &str) -> SampleRepo {
         let repo = SampleRepo {

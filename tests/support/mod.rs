@@ -133,5 +133,6 @@ pub fn process_gone_soon(pid: i32) -> bool {
 pub mod api;
 pub mod fake_ai;
 pub mod git;
+pub mod git_http;
 pub mod server;
 pub mod ws;

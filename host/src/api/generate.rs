@@ -92,9 +92,9 @@ async fn generate(state: &AppState, who: &Principal, body: &[u8]) -> Result<Resp
     if model.trim().is_empty() {
         return Err(ApiError::bad_request("AI model must be specified."));
     }
-    request
-        .source
-        .check()
+    state
+        .pipeline
+        .check_source(&request.source)
         .await
         .map_err(|refused| ApiError::bad_request(refused.to_string()))?;
     let name = request.project_name();

@@ -91,13 +91,23 @@ fn optional_string(body: &Map<String, Value>, field: &str) -> Result<Option<Stri
 }
 
 /// `http(s)://host/owner/repo(.git)` or `git@host:owner/repo(.git)`, with host, owner and repo
-/// made of word characters, `.` and `-`.
+/// made of word characters, `.` and `-`; an HTTP(S) host may name its port (a Gitea on
+/// `gitea.lan:3000`).
 fn is_repo_url(url: &str) -> bool {
     let rest = if let Some(rest) = url
         .strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"))
     {
-        rest.splitn(3, '/').collect::<Vec<_>>()
+        let mut parts = rest.splitn(3, '/').collect::<Vec<_>>();
+        if let Some(host) = parts.first_mut()
+            && let Some((name, port)) = host.split_once(':')
+        {
+            if port.is_empty() || !port.chars().all(|c| c.is_ascii_digit()) {
+                return false;
+            }
+            *host = name;
+        }
+        parts
     } else if let Some(rest) = url.strip_prefix("git@") {
         match rest.split_once(':') {
             Some((host, path)) => std::iter::once(host).chain(path.splitn(2, '/')).collect(),
@@ -172,6 +182,14 @@ mod tests {
                 "Invalid git repository URL",
             ),
             (
+                json!({"repo_url": "https://gitea.lan:/o/r"}),
+                "Invalid git repository URL",
+            ),
+            (
+                json!({"repo_url": "https://gitea.lan:30x/o/r"}),
+                "Invalid git repository URL",
+            ),
+            (
                 json!({"repo_url": "ftp://github.com/o/r"}),
                 "Invalid git repository URL",
             ),
@@ -226,6 +244,11 @@ mod tests {
         ))
         .expect("ssh");
         assert_eq!(ssh.project_name(), "my-repo");
+        let lan = parse(&body(
+            json!({"repo_url": "http://gitea.lan:3000/team/tool.git"}),
+        ))
+        .expect("a host with its port");
+        assert_eq!(lan.project_name(), "tool");
         let local = parse(&body(json!({"repo_path": "/srv/git/local-project"}))).expect("path");
         assert_eq!(
             local.source,

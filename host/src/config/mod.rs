@@ -10,12 +10,14 @@ use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 
 mod generations;
+mod git;
 mod login;
 mod sandbox;
 mod websocket;
 
 use crate::plugins::PluginSettings;
 pub use generations::GenerationSettings;
+pub use git::GitSettings;
 pub use login::LoginSettings;
 pub use sandbox::{SandboxMode, SandboxSettings};
 pub use websocket::WebSocketSettings;
@@ -74,6 +76,8 @@ pub struct Config {
     pub generations: GenerationSettings,
     /// Whether the AI CLIs run inside bubblewrap.
     pub sandbox: SandboxSettings,
+    /// What clones may reach and how much they may take.
+    pub git: GitSettings,
 }
 
 impl Default for Config {
@@ -95,6 +99,7 @@ impl Default for Config {
             login: LoginSettings::default(),
             generations: GenerationSettings::default(),
             sandbox: SandboxSettings::default(),
+            git: GitSettings::default(),
         }
     }
 }
@@ -201,6 +206,7 @@ impl Config {
             .validate(self.ai_cli_timeout)
             .map_err(ConfigError::Invalid)?;
         self.sandbox.validate().map_err(ConfigError::Invalid)?;
+        self.git.validate().map_err(ConfigError::Invalid)?;
         self.log_filter()?;
         Ok(self)
     }

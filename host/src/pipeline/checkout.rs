@@ -6,10 +6,14 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use std::time::{Duration, Instant};
+
 use git2::build::RepoBuilder;
 use git2::{
     Cred, CredentialType, DiffFormat, ErrorCode, FetchOptions, Oid, RemoteCallbacks, Repository,
 };
+
+use super::clone_proxy::CloneStopped;
 
 /// Commits fetched from a remote: enough to diff against the last generation in most cases;
 /// when the old commit is deeper, the run regenerates everything.
@@ -27,6 +31,9 @@ pub enum CheckoutError {
     /// The job was aborted while cloning.
     #[error("cloning was cancelled")]
     Cancelled,
+    /// A limit or the remote policy stopped the transfer.
+    #[error("{0}")]
+    Stopped(CloneStopped),
     /// Anything git said.
     #[error("git: {0}")]
     Git(String),
@@ -35,31 +42,111 @@ pub enum CheckoutError {
     Sweep(std::io::Error),
 }
 
-/// Clones `branch` of the remote `url` into `dest` (which must not exist or be empty) and
-/// returns the commit it is at. `cancel` stops the transfer.
-pub fn clone_remote(
-    url: &str,
-    branch: &str,
-    dest: &Path,
-    cancel: Arc<AtomicBool>,
-) -> Result<String, CheckoutError> {
+/// A clone of a remote and its limits.
+pub struct RemoteClone {
+    pub url: String,
+    pub branch: String,
+    /// Must not exist or be empty.
+    pub dest: std::path::PathBuf,
+    /// Set when the job is aborted: the transfer stops at its next progress callback.
+    pub cancel: Arc<AtomicBool>,
+    /// The proxy every connection goes through (HTTPS remotes).
+    pub proxy: Option<String>,
+    /// Whether a redirect of the first request is followed (the proxy checks its host).
+    pub follow_redirects: bool,
+    /// Whether the server's SSH agent and credential helpers may answer the remote.
+    pub credentials: bool,
+    /// The most the transfer may receive.
+    pub max_bytes: u64,
+    /// How long the transfer may take.
+    pub timeout: Duration,
+}
+
+/// Clones a remote's branch; the commit it is at. Blocking.
+pub fn clone_remote(clone: RemoteClone) -> Result<String, CheckoutError> {
     let mut callbacks = RemoteCallbacks::new();
-    let stop = cancel.clone();
-    callbacks.transfer_progress(move |_| !stop.load(Ordering::Relaxed));
-    callbacks.credentials(|_url, username, allowed| {
+    let stop = clone.cancel.clone();
+    let limit_hit: Arc<std::sync::Mutex<Option<CloneStopped>>> = Default::default();
+    let hit = limit_hit.clone();
+    let limits = TransferLimits {
+        max_bytes: clone.max_bytes,
+        timeout: clone.timeout,
+        started: Instant::now(),
+    };
+    callbacks.transfer_progress(move |progress| {
+        if stop.load(Ordering::Relaxed) {
+            return false;
+        }
+        match limits.passed(progress.received_bytes() as u64) {
+            Some(reason) => {
+                if let Ok(mut hit) = hit.lock() {
+                    hit.get_or_insert(reason);
+                }
+                false
+            }
+            None => true,
+        }
+    });
+    let give_credentials = clone.credentials;
+    callbacks.credentials(move |url, username, allowed| {
+        if !give_credentials {
+            return Err(git2::Error::from_str(
+                "the remote asks for credentials, and the server gives its own only to hosts \
+                 listed in [git] credential_hosts",
+            ));
+        }
         if allowed.contains(CredentialType::SSH_KEY) {
             Cred::ssh_key_from_agent(username.unwrap_or("git"))
+        } else if allowed.contains(CredentialType::USER_PASS_PLAINTEXT) {
+            let config = git2::Config::open_default()?;
+            Cred::credential_helper(&config, url, username)
         } else {
             Cred::default()
         }
     });
     let mut fetch = FetchOptions::new();
     fetch.remote_callbacks(callbacks);
+    // Redirects of the first request only (a renamed repository), when the proxy checks
+    // the host of every hop as it connects.
+    fetch.follow_redirects(if clone.follow_redirects {
+        git2::RemoteRedirect::Initial
+    } else {
+        git2::RemoteRedirect::None
+    });
+    if let Some(url) = &clone.proxy {
+        let mut proxy = git2::ProxyOptions::new();
+        proxy.url(url);
+        fetch.proxy_options(proxy);
+    }
     // The local transport cannot make shallow clones; depth is for real remotes.
-    if !url.starts_with("file://") {
+    if !clone.url.starts_with("file://") {
         fetch.depth(CLONE_DEPTH);
     }
-    clone(url, branch, dest, fetch, &cancel)
+    let result = self::clone(&clone.url, &clone.branch, &clone.dest, fetch, &clone.cancel);
+    match limit_hit.lock().ok().and_then(|hit| hit.clone()) {
+        Some(reason) if result.is_err() => Err(CheckoutError::Stopped(reason)),
+        _ => result,
+    }
+}
+
+/// The size and time limits as the progress callback checks them (SSH transfers have no
+/// proxy to hold them to it).
+struct TransferLimits {
+    max_bytes: u64,
+    timeout: Duration,
+    started: Instant,
+}
+
+impl TransferLimits {
+    fn passed(&self, received: u64) -> Option<CloneStopped> {
+        if received > self.max_bytes {
+            Some(CloneStopped::TooBig(self.max_bytes / (1024 * 1024)))
+        } else if self.started.elapsed() > self.timeout {
+            Some(CloneStopped::TooSlow(self.timeout.as_secs()))
+        } else {
+            None
+        }
+    }
 }
 
 /// Clones `branch` of the local repository at `path` into `dest`; `path` is only read.

@@ -133,11 +133,16 @@ impl<'a> Job<'a> {
         let cancel = Arc::new(AtomicBool::new(false));
         let flag = cancel.clone();
         let _stop_on_drop = StopOnDrop(cancel);
-        tokio::task::spawn_blocking(move || match &source {
-            Source::Url(url) => checkout::clone_remote(url, &branch, &dest, flag),
-            Source::Path(path) => checkout::clone_local(path, &branch, &dest),
-        })
-        .await?
+        match &source {
+            Source::Url(url) => {
+                super::fetch::clone_remote(url, &branch, dest, &self.pipeline.remotes, flag).await
+            }
+            Source::Path(path) => {
+                let path = path.clone();
+                tokio::task::spawn_blocking(move || checkout::clone_local(&path, &branch, &dest))
+                    .await?
+            }
+        }
         .map_err(GenerationError::Clone)
     }
 

@@ -5,7 +5,9 @@
 
 mod ai;
 pub mod checkout;
+mod clone_proxy;
 pub mod error;
+mod fetch;
 pub mod incremental;
 mod job;
 pub mod jobs;
@@ -14,6 +16,7 @@ pub mod pages;
 pub mod plan;
 pub mod prompts;
 pub mod publish;
+pub mod remote;
 pub mod repo_summary;
 pub mod run;
 pub mod source;

@@ -12,7 +12,8 @@ use tracing::Instrument as _;
 use super::error::GenerationError;
 use super::job::{Finished, Job};
 use super::jobs::{JobError, Jobs};
-use super::source::Source;
+use super::remote::RemotePolicy;
+use super::source::{Source, SourceError};
 use crate::artifacts::Artifacts;
 use crate::domain::{Stage, Status};
 use crate::events::{Event, EventBus, Published};
@@ -43,6 +44,8 @@ pub struct Pipeline {
     pub work_root: PathBuf,
     /// Running generations allowed per owner and in all.
     running_limits: RunningLimits,
+    /// What clones may reach.
+    pub(super) remotes: RemotePolicy,
     /// Held while a submission is checked and written, so that two at once cannot both
     /// take the last place, and a refused one changes nothing.
     submitting: tokio::sync::Mutex<()>,
@@ -67,6 +70,7 @@ pub struct PipelineParts {
     pub pages_per_job: usize,
     pub work_root: PathBuf,
     pub running_limits: RunningLimits,
+    pub remotes: RemotePolicy,
 }
 
 /// A generation someone asked for.
@@ -119,6 +123,12 @@ pub struct JobSpec {
 }
 
 impl Pipeline {
+    /// Whether a generation may come from `source` under the operator's rules (answered
+    /// before anything is written; the clone checks again as it connects).
+    pub async fn check_source(&self, source: &Source) -> Result<(), SourceError> {
+        source.check(&self.remotes).await
+    }
+
     /// A pipeline with no job running.
     pub fn new(parts: PipelineParts) -> Pipeline {
         Pipeline {
@@ -131,6 +141,7 @@ impl Pipeline {
             pages_per_job: parts.pages_per_job,
             work_root: parts.work_root,
             running_limits: parts.running_limits,
+            remotes: parts.remotes,
             submitting: tokio::sync::Mutex::new(()),
         }
     }

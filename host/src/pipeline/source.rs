@@ -5,6 +5,8 @@
 use std::net::IpAddr;
 use std::path::PathBuf;
 
+use super::remote::{RemotePolicy, RemoteUrl, Transport};
+
 /// Where the repository comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Source {
@@ -23,6 +25,15 @@ pub enum SourceError {
     /// The remote's host is, or resolves to, an internal address.
     #[error("Repository host '{host}' resolves to {ip}, which is not a public address")]
     NotPublic { host: String, ip: IpAddr },
+    /// The URL is neither `http(s)://host/...` nor `git@host:...`.
+    #[error("Repository URL '{0}' is not an http(s):// or git@host: URL")]
+    Unsupported(String),
+    /// An SSH remote on a host the operator has not listed.
+    #[error(
+        "SSH clones are made only from hosts the server's operator lists ([git] \
+         credential_hosts); '{0}' is not one: use its https:// URL"
+    )]
+    SshNotAllowed(String),
     /// The local path does not exist.
     #[error("Repository path '{0}' does not exist")]
     PathMissing(String),
@@ -59,11 +70,20 @@ impl Source {
         }
     }
 
-    /// Whether the server may generate from here: a remote on a public address, or a local
-    /// directory that is a git repository.
-    pub async fn check(&self) -> Result<(), SourceError> {
+    /// Whether the server may generate from here: a remote on a public address (or one the
+    /// operator allows), or a local directory that is a git repository. The clone checks
+    /// every address again as it connects; this answers the request early.
+    pub async fn check(&self, policy: &RemotePolicy) -> Result<(), SourceError> {
         match self {
-            Source::Url(url) => check_public_host(url_host(url).unwrap_or_default()).await,
+            Source::Url(url) => {
+                let remote =
+                    RemoteUrl::parse(url).ok_or_else(|| SourceError::Unsupported(url.clone()))?;
+                if remote.transport == Transport::Ssh && !policy.gives_credentials_to(&remote.host)
+                {
+                    return Err(SourceError::SshNotAllowed(remote.host));
+                }
+                policy.addresses(&remote.host, remote.port).await.map(drop)
+            }
             Source::Path(path) => {
                 let shown = || path.display().to_string();
                 if !path.is_dir() {
@@ -74,80 +94,6 @@ impl Source {
                 }
                 Ok(())
             }
-        }
-    }
-}
-
-/// The host part of a repository URL.
-pub fn url_host(url: &str) -> Option<&str> {
-    if let Some(rest) = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))
-    {
-        rest.split('/').next()
-    } else {
-        url.strip_prefix("git@")?.split(':').next()
-    }
-}
-
-/// Refuses hosts that are, or resolve to, addresses a server must not be made to reach on a
-/// user's behalf: loopback, private, link-local, unspecified, multicast and the like.
-async fn check_public_host(host: &str) -> Result<(), SourceError> {
-    let addresses: Vec<IpAddr> = match host.parse::<IpAddr>() {
-        Ok(ip) => vec![ip],
-        Err(_) => tokio::net::lookup_host((host, 443))
-            .await
-            .map_err(|e| SourceError::Unresolvable {
-                host: host.into(),
-                reason: format!(": {e}"),
-            })?
-            .map(|a| a.ip())
-            .collect(),
-    };
-    if addresses.is_empty() {
-        return Err(SourceError::Unresolvable {
-            host: host.into(),
-            reason: String::new(),
-        });
-    }
-    match addresses.iter().find(|ip| !is_global(**ip)) {
-        Some(ip) => Err(SourceError::NotPublic {
-            host: host.into(),
-            ip: *ip,
-        }),
-        None => Ok(()),
-    }
-}
-
-/// Whether an address is publicly routable.
-pub fn is_global(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => {
-            let [a, b, ..] = v4.octets();
-            !(v4.is_loopback()
-                || v4.is_private()
-                || v4.is_link_local()
-                || v4.is_unspecified()
-                || v4.is_broadcast()
-                || v4.is_multicast()
-                || v4.is_documentation()
-                || a == 0
-                || (a == 100 && (64..128).contains(&b)) // shared address space (CGNAT)
-                || (a == 192 && b == 0 && v4.octets()[2] == 0) // IETF protocol assignments
-                || (a == 198 && (18..20).contains(&b)) // benchmarking
-                || a >= 240) // reserved
-        }
-        IpAddr::V6(v6) => {
-            if let Some(v4) = v6.to_ipv4_mapped() {
-                return is_global(IpAddr::V4(v4));
-            }
-            let first = v6.segments()[0];
-            !(v6.is_loopback()
-                || v6.is_unspecified()
-                || v6.is_multicast()
-                || (first & 0xfe00) == 0xfc00 // unique local
-                || (first & 0xffc0) == 0xfe80 // link-local
-                || first == 0x2001 && v6.segments()[1] == 0x0db8) // documentation
         }
     }
 }
@@ -164,14 +110,6 @@ mod tests {
             Source::Url("https://github.com/org/repo.git/".into()).project_name(),
             "repo"
         );
-        assert_eq!(
-            url_host("git@github.com:acme/my-repo.git"),
-            Some("github.com")
-        );
-        assert_eq!(
-            url_host("https://gitlab.example.org/a/b"),
-            Some("gitlab.example.org")
-        );
         let dir = tempfile::tempdir().expect("dir");
         let repo = dir.path().join("local-project");
         std::fs::create_dir(&repo).expect("mkdir");
@@ -183,52 +121,34 @@ mod tests {
         let dir = tempfile::tempdir().expect("dir");
         let missing = Source::Path(dir.path().join("nothing"));
         assert!(matches!(
-            missing.check().await,
+            missing.check(&RemotePolicy::default()).await,
             Err(SourceError::PathMissing(_))
         ));
         let plain = Source::Path(dir.path().to_path_buf());
-        let error = plain.check().await.expect_err("not a repository");
+        let error = plain
+            .check(&RemotePolicy::default())
+            .await
+            .expect_err("not a repository");
         assert!(
             error.to_string().ends_with("is not a git repository"),
             "{error}"
         );
         crate::test_git::commit_files(dir.path(), &[("README.md", "# x")], "one");
-        assert_eq!(plain.check().await, Ok(()));
-    }
-
-    #[test]
-    fn internal_addresses_are_not_global() {
-        for internal in [
-            "127.0.0.1",
-            "10.1.2.3",
-            "172.16.0.1",
-            "192.168.1.1",
-            "169.254.169.254",
-            "0.0.0.0",
-            "100.64.0.1",
-            "::1",
-            "fe80::1",
-            "fd00::1",
-            "::ffff:127.0.0.1",
-            "224.0.0.1",
-        ] {
-            assert!(!is_global(internal.parse().expect("ip")), "{internal}");
-        }
-        for public in ["140.82.112.3", "1.1.1.1", "2606:4700:4700::1111"] {
-            assert!(is_global(public.parse().expect("ip")), "{public}");
-        }
+        assert_eq!(plain.check(&RemotePolicy::default()).await, Ok(()));
     }
 
     #[tokio::test]
-    async fn hosts_resolving_to_internal_addresses_are_refused() {
-        let error = check_public_host("localhost").await.expect_err("loopback");
-        assert!(
-            error.to_string().contains("not a public address"),
-            "{error}"
+    async fn ssh_is_only_for_listed_hosts_and_other_schemes_are_refused() {
+        let policy = RemotePolicy::default();
+        let ssh = Source::Url("git@github.com:acme/repo.git".into());
+        assert_eq!(
+            ssh.check(&policy).await,
+            Err(SourceError::SshNotAllowed("github.com".into()))
         );
-        assert!(check_public_host("127.0.0.1").await.is_err());
-        assert!(check_public_host("10.0.0.8").await.is_err());
-        // No DNS is needed for a literal public address.
-        assert!(check_public_host("140.82.112.3").await.is_ok());
+        let ftp = Source::Url("ftp://example.org/repo".into());
+        assert!(matches!(
+            ftp.check(&policy).await,
+            Err(SourceError::Unsupported(_))
+        ));
     }
 }

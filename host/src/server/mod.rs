@@ -18,6 +18,7 @@ use crate::artifacts::Artifacts;
 use crate::auth::{Authenticator, keys};
 use crate::config::Config;
 use crate::events::{Event, EventBus};
+use crate::pipeline::remote::RemotePolicy;
 use crate::pipeline::run::{Pipeline, PipelineParts, RunningLimits};
 use crate::plugins::{LoadOptions, PluginRegistry};
 use crate::store::Store;
@@ -126,6 +127,7 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
         max_ai_calls: config.max_concurrent_ai_calls,
         pages_per_job: config.max_concurrent_pages,
         work_root,
+        remotes: RemotePolicy::from_settings(&config.git),
         running_limits: RunningLimits {
             per_owner: config.generations.running_per_user,
             total: config.generations.running_total,

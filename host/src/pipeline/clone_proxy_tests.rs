@@ -1,0 +1,107 @@
+use super::{Request, Upstream, redirect_location};
+
+#[test]
+fn origin_requests_name_the_remote_and_close_after_one_answer() {
+    let upstream = Upstream::Origin {
+        host: "git.lan".into(),
+        port: 8080,
+    };
+    let plain = Request::parse(
+        b"GET /r.git/info/refs?service=git-upload-pack HTTP/1.1\r\n\
+          Host: 127.0.0.1:4000\r\nConnection: keep-alive\r\nUser-Agent: git\r\n\r\n",
+        &upstream,
+    )
+    .expect("parses");
+    assert_eq!((plain.host.as_str(), plain.port), ("git.lan", 8080));
+    assert_eq!(
+        String::from_utf8(plain.forward.expect("forwarded")).expect("text"),
+        "GET /r.git/info/refs?service=git-upload-pack HTTP/1.1\r\n\
+         Host: git.lan:8080\r\nUser-Agent: git\r\nConnection: close\r\n\r\n"
+    );
+    assert!(Request::parse(b"CONNECT evil:443 HTTP/1.1\r\n\r\n", &upstream).is_err());
+}
+
+#[test]
+fn tunnels_take_only_connects() {
+    let tunnel = Request::parse(
+        b"CONNECT GitHub.com:443 HTTP/1.1\r\n\r\n",
+        &Upstream::Tunnel,
+    )
+    .expect("parses");
+    assert_eq!((tunnel.host.as_str(), tunnel.port), ("github.com", 443));
+    assert!(tunnel.forward.is_none());
+    assert!(Request::parse(b"GET /x HTTP/1.1\r\n\r\n", &Upstream::Tunnel).is_err());
+}
+
+/// A CONNECT through a relay allowing `allowed`; what came back through the tunnel.
+async fn connect_through(allowed: &str, target: &str) -> (String, Option<super::CloneStopped>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let policy =
+        crate::pipeline::remote::RemotePolicy::from_settings(&crate::config::GitSettings {
+            allow_hosts: vec![allowed.into()],
+            ..Default::default()
+        });
+    let relay = super::CloneProxy::start(policy, Upstream::Tunnel)
+        .await
+        .expect("relay");
+    let mut client = tokio::net::TcpStream::connect(relay.address)
+        .await
+        .expect("connect");
+    client
+        .write_all(format!("CONNECT {target} HTTP/1.1\r\n\r\nping").as_bytes())
+        .await
+        .expect("write");
+    let mut answer = vec![0u8; 1024];
+    let mut got = String::new();
+    while !got.ends_with("ping") {
+        let read =
+            tokio::time::timeout(std::time::Duration::from_secs(5), client.read(&mut answer));
+        let n = read.await.expect("an answer in time").expect("read");
+        if n == 0 {
+            break;
+        }
+        got.push_str(&String::from_utf8_lossy(&answer[..n]));
+        if got.starts_with("HTTP/1.1 403") {
+            break;
+        }
+    }
+    (got, relay.stopped())
+}
+
+#[tokio::test]
+async fn a_tunnel_reaches_allowed_hosts_only() {
+    let echo = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let target = echo.local_addr().expect("address").to_string();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = echo.accept().await {
+            tokio::spawn(async move {
+                let (mut read, mut write) = stream.split();
+                let _ = tokio::io::copy(&mut read, &mut write).await;
+            });
+        }
+    });
+    let (through, stopped) = connect_through(&target, &target).await;
+    assert_eq!(through, "HTTP/1.1 200 Connection established\r\n\r\nping");
+    assert_eq!(stopped, None);
+
+    let (refused, stopped) = connect_through("127.0.0.1:1", &target).await;
+    assert!(refused.starts_with("HTTP/1.1 403"), "{refused}");
+    assert_eq!(
+        stopped,
+        Some(super::CloneStopped::Refused(
+            "Repository host '127.0.0.1' resolves to 127.0.0.1, which is not a public address"
+                .into()
+        ))
+    );
+}
+
+#[test]
+fn redirects_are_recognised_by_their_status() {
+    assert_eq!(
+        redirect_location(b"HTTP/1.1 302 Found\r\nlocation: http://10.0.0.1/r\r\n\r\n"),
+        Some("http://10.0.0.1/r".into())
+    );
+    assert_eq!(redirect_location(b"HTTP/1.1 200 OK\r\n\r\n"), None);
+}

@@ -1,0 +1,81 @@
+//! Cloning a remote under the operator's rules: HTTP(S) through the checking proxy, SSH only
+//! to hosts given credentials, both within the size and time limits.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use super::checkout::{self, CheckoutError, RemoteClone};
+use super::clone_proxy::{CloneProxy, CloneStopped, Upstream};
+use super::remote::{RemotePolicy, RemoteUrl, Transport};
+
+/// Clones `branch` of `url` into `dest`; the commit it is at.
+pub async fn clone_remote(
+    url: &str,
+    branch: &str,
+    dest: PathBuf,
+    policy: &RemotePolicy,
+    cancel: Arc<AtomicBool>,
+) -> Result<String, CheckoutError> {
+    let refused = |reason: String| CheckoutError::Stopped(CloneStopped::Refused(reason));
+    let remote =
+        RemoteUrl::parse(url).ok_or_else(|| refused(format!("'{url}' is not a clonable URL")))?;
+    let credentials = policy.gives_credentials_to(&remote.host);
+    let mut clone_url = url.to_string();
+    let proxy = match remote.transport {
+        Transport::Ssh if !credentials => {
+            return Err(refused(format!(
+                "SSH clones are made only from hosts listed in [git] credential_hosts; '{}' is \
+                 not one",
+                remote.host
+            )));
+        }
+        Transport::Ssh => None,
+        Transport::Http | Transport::Https => {
+            let upstream = match remote.transport {
+                Transport::Https => Upstream::Tunnel,
+                _ => Upstream::Origin {
+                    host: remote.host.clone(),
+                    port: remote.port,
+                },
+            };
+            let relay = CloneProxy::start(policy.clone(), upstream)
+                .await
+                .map_err(|e| refused(format!("cannot start the clone relay: {e}")))?;
+            if remote.transport == Transport::Http {
+                clone_url = format!("{}{}", relay.url(), path_of(url));
+            }
+            Some(relay)
+        }
+    };
+    let clone = RemoteClone {
+        url: clone_url,
+        branch: branch.to_string(),
+        dest,
+        cancel,
+        // HTTPS connections go through the relay as libgit2's proxy; an HTTP remote's URL
+        // names the relay itself.
+        proxy: proxy
+            .as_ref()
+            .filter(|_| remote.transport == Transport::Https)
+            .map(CloneProxy::url),
+        follow_redirects: remote.transport == Transport::Https,
+        credentials,
+        max_bytes: policy.max_clone_bytes,
+        timeout: policy.clone_timeout,
+    };
+    let result = tokio::task::spawn_blocking(move || checkout::clone_remote(clone))
+        .await
+        .map_err(|e| CheckoutError::Git(format!("the clone did not finish: {e}")))?;
+    // What the proxy saw explains a failure better than libgit2's view of it.
+    match (result, proxy.and_then(|p| p.stopped())) {
+        (Err(_), Some(reason)) => Err(CheckoutError::Stopped(reason)),
+        (result, _) => result,
+    }
+}
+
+/// What follows the authority of an `http(s)://` URL: `/owner/repo.git`.
+fn path_of(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    rest.find('/').map_or("/", |slash| &rest[slash..])
+}
