@@ -262,10 +262,11 @@ async fn downloads_refuse_what_is_not_ready_missing_or_ambiguous() {
     let alice = create_user(&server, "alice", "user").await;
     let carol = create_user(&server, "carol", "user").await;
     let data = server.data_dir.path();
+    // A generating variant's download is refused the same way: authorization_generating.rs.
     seed(
         data,
         &Seed {
-            status: "generating",
+            status: "error",
             ..Seed::ready("alice", "alpha")
         },
     )

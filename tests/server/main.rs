@@ -5,6 +5,7 @@ mod support;
 
 mod admin_routes;
 mod auth_routes;
+mod authorization_generating;
 mod authorization_matrix;
 mod cli;
 mod cli_sandbox;

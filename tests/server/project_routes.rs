@@ -213,15 +213,8 @@ async fn deleting_a_variant_follows_the_owner_rules_and_removes_its_files() {
     )
     .await;
     seed(data, &Seed::ready("vic", "alpha")).await;
-    seed(
-        data,
-        &Seed {
-            status: "generating",
-            model: "haiku",
-            ..Seed::ready("alice", "alpha")
-        },
-    )
-    .await;
+    // A variant that is generating answers 409: shown with a real generation in
+    // authorization_generating.rs, not with a row written behind the server's back.
     let opus_site = data.join("projects/alice/alpha/main/claude/opus/site");
     assert!(opus_site.is_dir());
 
@@ -243,13 +236,6 @@ async fn deleting_a_variant_follows_the_owner_rules_and_removes_its_files() {
     .await;
     assert_eq!(no_owner.status, 400);
     assert!(no_owner.detail().contains("owner"), "{}", no_owner.detail());
-    let busy = delete(
-        &server,
-        "/api/projects/alpha/main/claude/haiku",
-        As::Bearer(&alice),
-    )
-    .await;
-    assert_eq!(busy.status, 409);
     assert_eq!(
         delete(
             &server,
@@ -305,30 +291,13 @@ async fn deleting_a_project_removes_all_its_variants_for_one_owner() {
     )
     .await;
     seed(data, &Seed::ready("bob", "alpha")).await;
-    seed(
-        data,
-        &Seed {
-            status: "generating",
-            ..Seed::ready("carl", "alpha")
-        },
-    )
-    .await;
+    seed(data, &Seed::ready("carl", "alpha")).await;
 
     assert_eq!(
         delete(&server, "/api/projects/alpha", As::Bearer(ADMIN_KEY))
             .await
             .status,
         400
-    );
-    assert_eq!(
-        delete(
-            &server,
-            "/api/projects/alpha?owner=carl",
-            As::Bearer(ADMIN_KEY)
-        )
-        .await
-        .status,
-        409
     );
     let answer = delete(&server, "/api/projects/alpha", As::Bearer(&alice)).await;
     assert_eq!(answer.status, 200);

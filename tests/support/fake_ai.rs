@@ -49,7 +49,8 @@ case " $* " in
 esac
 # What a curious CLI could read of the server's files (the test names one).
 [ -f {dir}/peek ] && {{ cat "$(cat {dir}/peek)" >> {dir}/peeked.log 2>/dev/null || echo unreadable >> {dir}/peeked.log; }}
-[ -f {dir}/slow ] && {{ echo $$ > {dir}/slow-$$.pid; {dir}/doze 60; }}
+# Pids repeat across sandboxes (each has its own pid namespace): the file name adds the time.
+[ -f {dir}/slow ] && {{ echo $$ > {dir}/slow-$(date +%s%N)-$$.pid; {dir}/doze 60; }}
 case "$prompt" in
   *"Plan the documentation"*) echo plan >> {log}; cat {dir}/plan.out ;;
   *"Which pages are now wrong"*) echo redo >> {log}; cat {dir}/redo.out ;;
@@ -185,16 +186,19 @@ exit 0"##,
         })
     }
 
-    /// The pids of every slow call started so far (each writes its own file).
+    /// The pids of every slow call started so far (each writes its own file), as the fake
+    /// saw them: inside a sandbox, pids of its own namespace.
     pub fn slow_calls(&self) -> Vec<i32> {
         let mut pids: Vec<i32> = std::fs::read_dir(self.bin.path())
             .expect("the fake's directory")
             .filter_map(Result::ok)
             .filter_map(|entry| {
                 let name = entry.file_name().to_string_lossy().into_owned();
-                let pid = name
+                let pid: i32 = name
                     .strip_prefix("slow-")?
                     .strip_suffix(".pid")?
+                    .rsplit('-')
+                    .next()?
                     .parse()
                     .ok()?;
                 // A file whose pid is not yet written is not a started call yet.
