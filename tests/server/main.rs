@@ -10,6 +10,7 @@ mod authorization_matrix;
 mod cli;
 mod cli_sandbox;
 mod docs_and_downloads;
+mod docs_origin;
 mod docs_revalidation;
 mod errors_and_first_start;
 mod first_run;

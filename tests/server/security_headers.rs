@@ -48,3 +48,26 @@ async fn generated_pages_carry_a_strict_policy_and_every_answer_nosniff() {
         );
     }
 }
+
+#[tokio::test]
+async fn answers_that_carry_a_key_are_never_stored() {
+    let server = start_server();
+    let created = crate::support::api::post(
+        &server,
+        "/api/admin/users",
+        As::Bearer(ADMIN_KEY),
+        serde_json::json!({"username": "alice", "role": "user"}),
+    )
+    .await;
+    assert_eq!(created.status, 200);
+    assert_eq!(created.header("cache-control"), Some("no-store"));
+    let key = created.json()["api_key"].as_str().expect("key").to_string();
+    for (path, who) in [
+        ("/api/auth/rotate-key", As::Bearer(&key)),
+        ("/api/admin/users/alice/rotate-key", As::Bearer(ADMIN_KEY)),
+    ] {
+        let rotated = crate::support::api::post(&server, path, who, serde_json::json!({})).await;
+        assert_eq!(rotated.status, 200, "{path}: {}", rotated.text());
+        assert_eq!(rotated.header("cache-control"), Some("no-store"), "{path}");
+    }
+}

@@ -9,7 +9,7 @@ use warp::reply::Response;
 use super::error::respond;
 use super::principal::authenticated_or_login;
 use super::site_files::{self, Conditions};
-use super::{ApiError, AppState, Query, resolve, segment, with_state};
+use super::{ApiError, AppState, Query, docs_origin, resolve, segment, with_state};
 use crate::auth::Principal;
 use crate::domain::Status;
 
@@ -24,19 +24,35 @@ pub fn routes(
         .and(with_state(state))
         .and(warp::query::<Query>())
         .and(site_files::conditions())
+        .and(warp::header::optional::<String>("authorization"))
+        .and(warp::header::optional::<String>("host"))
         .then(
             |tail: warp::path::Tail,
              who: Principal,
              state: AppState,
              query: Query,
-             conditions: Conditions| async move {
+             conditions: Conditions,
+             authorization: Option<String>,
+             host: Option<String>| async move {
+                // A browser (its session, no Bearer key) reads sites on their own origin.
+                if let Some(origin) = state.docs_origin().filter(|_| authorization.is_none()) {
+                    let tail = tail.as_str();
+                    return docs_origin::grant_redirect(
+                        &state,
+                        &origin,
+                        &who,
+                        host.as_deref(),
+                        tail,
+                        &query,
+                    );
+                }
                 let owner = query.get("owner").map(String::as_str);
                 respond(serve(&state, &who, tail.as_str(), owner, &conditions).await)
             },
         )
 }
 
-async fn serve(
+pub(super) async fn serve(
     state: &AppState,
     who: &Principal,
     tail: &str,

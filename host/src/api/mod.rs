@@ -5,6 +5,7 @@ mod admin;
 mod auth;
 mod body;
 mod docs;
+mod docs_origin;
 mod downloads;
 pub mod error;
 mod generate;
@@ -98,6 +99,12 @@ impl Shared {
         self.pipeline.publish(event);
     }
 
+    /// The separate origin of generated sites, if the configuration names one (it was
+    /// checked at start-up).
+    pub fn docs_origin(&self) -> Option<crate::config::DocsOrigin> {
+        self.config.docs_origin().and_then(Result::ok)
+    }
+
     /// The model used when a request names none: the configured one, else the default
     /// provider's own default.
     pub fn default_model(&self) -> String {
@@ -142,7 +149,9 @@ pub fn with_state(
 pub fn routes(
     state: AppState,
 ) -> impl Filter<Extract = (impl warp::Reply,), Error = Infallible> + Clone {
-    health::routes(state.clone())
+    docs_origin::routes(state.clone())
+        .or(health::routes(state.clone()))
+        .unify()
         .or(models::routes(state.clone()))
         .unify()
         .or(auth::routes(state.clone()))

@@ -86,7 +86,7 @@ fn credentials(
         )
 }
 
-fn bearer_token(header: &str) -> Option<&str> {
+pub(super) fn bearer_token(header: &str) -> Option<&str> {
     let (scheme, token) = header.trim().split_once(' ')?;
     let token = token.trim();
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)

@@ -182,6 +182,25 @@ impl Authenticator {
         }
     }
 
+    /// Which ADMIN_KEY is in force, as tokens signed for the admin record it.
+    pub(super) fn admin_binding(&self) -> String {
+        self.admin_lookup.chars().take(16).collect()
+    }
+
+    /// The server secret's HMAC of `text`, in hex.
+    pub(super) fn lookup_digest(&self, text: &str) -> String {
+        self.digester.lookup(text)
+    }
+
+    /// The role of the account `username`, if it exists.
+    pub(super) async fn user(&self, username: &str) -> Result<Option<Role>, DbError> {
+        match self.store.user_by_name(username).await {
+            Ok(stored) => Ok(Some(stored.user.role)),
+            Err(DbError::NotFound) => Ok(None),
+            Err(error) => Err(error),
+        }
+    }
+
     /// The caller behind a session cookie, if the session is live.
     pub async fn session(&self, token: &str) -> Result<Option<Principal>, DbError> {
         let owner = match self.store.session(&keys::session_digest(token)).await {

@@ -1,11 +1,13 @@
 //! Who is calling: roles, principals, API keys, sessions.
 
 mod authenticator;
+mod docs_tokens;
 pub mod keys;
 mod throttle;
 
 use crate::domain::{Role, Visibility};
 pub use authenticator::{AuthError, Authenticator, LoginError, RotateError};
+pub use docs_tokens::{DocsAccess, DocsTokenKind};
 pub use throttle::{Limits, Throttled};
 
 /// The username of the ADMIN_KEY administrator; reserved for database users.
@@ -16,6 +18,10 @@ pub const SESSION_LIFETIME_SECS: u64 = 8 * 60 * 60;
 
 /// The session cookie's name, as docsfy clients know it.
 pub const SESSION_COOKIE: &str = "docsfy_session";
+
+/// The cookie of the separate docs origin (`docs_origin`): reads documentation there, and
+/// is not a session of the API.
+pub const DOCS_COOKIE: &str = "docsfy_docs";
 
 /// An authenticated caller.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -9,6 +9,7 @@ use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 
+mod docs_origin;
 mod generations;
 mod git;
 mod login;
@@ -16,6 +17,7 @@ mod sandbox;
 mod websocket;
 
 use crate::plugins::PluginSettings;
+pub use docs_origin::DocsOrigin;
 pub use generations::GenerationSettings;
 pub use git::GitSettings;
 pub use login::LoginSettings;
@@ -60,6 +62,9 @@ pub struct Config {
     pub ai_cli_timeout: u64,
     /// Whether the session cookie carries `Secure` (turn off only for plain-HTTP setups).
     pub secure_cookies: bool,
+    /// Serve generated sites from this origin (`https://docs.example.com`, pointing at this
+    /// same server) instead of the API's. Empty: from the API's origin.
+    pub docs_origin: String,
     /// Log filter: `error`, `warn`, `info`, `debug`, `trace`, or a tracing directive.
     pub log_level: String,
     /// Pages generated at once within one job.
@@ -91,6 +96,7 @@ impl Default for Config {
             ai_model: String::new(),
             ai_cli_timeout: 600,
             secure_cookies: true,
+            docs_origin: String::new(),
             log_level: "info".into(),
             max_concurrent_pages: 10,
             max_concurrent_ai_calls: 20,
@@ -206,6 +212,9 @@ impl Config {
             .validate(self.ai_cli_timeout)
             .map_err(ConfigError::Invalid)?;
         self.sandbox.validate().map_err(ConfigError::Invalid)?;
+        self.docs_origin()
+            .transpose()
+            .map_err(ConfigError::Invalid)?;
         self.git.validate().map_err(ConfigError::Invalid)?;
         self.log_filter()?;
         Ok(self)
@@ -240,6 +249,12 @@ impl Config {
         }
         tracing_subscriber::EnvFilter::try_new(value).map_err(|_| refused())?;
         Ok(value.into())
+    }
+
+    /// The separate origin of generated sites, when one is configured.
+    pub fn docs_origin(&self) -> Option<Result<DocsOrigin, String>> {
+        let text = self.docs_origin.trim();
+        (!text.is_empty()).then(|| DocsOrigin::parse(text))
     }
 
     /// Where compiled plugins are cached.

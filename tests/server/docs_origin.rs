@@ -1,0 +1,196 @@
+//! `docs_origin`: generated sites on an origin of their own, where the API is not served and
+//! the API's session means nothing; browsers are sent there with a short grant, clients with
+//! a Bearer key are served where they ask.
+
+use crate::support::api::{ADMIN_KEY, As, Seed, create_user, login, seed};
+use crate::support::server::RunningServer;
+
+const DOCS_HOST: &str = "docs.test";
+const PAGE: &str = "/docs/alpha/main/claude/opus/index.html";
+
+/// A plain GET with exactly these headers, redirects not followed: status, Location,
+/// Set-Cookie, body.
+async fn raw(server: &RunningServer, path: &str, headers: &[(&str, &str)]) -> Answer {
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let mut request = client.get(server.url(path));
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let response = request.send().await.expect("answer");
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let (location, cookie, policy) = (
+        header("location"),
+        header("set-cookie"),
+        header("content-security-policy"),
+    );
+    Answer {
+        status: response.status().as_u16(),
+        location,
+        cookie,
+        policy,
+        body: response.text().await.unwrap_or_default(),
+    }
+}
+
+struct Answer {
+    status: u16,
+    location: String,
+    cookie: String,
+    policy: String,
+    body: String,
+}
+
+async fn server_with_alpha() -> (RunningServer, String) {
+    let server = RunningServer::start(
+        &format!("docs_origin = \"http://{DOCS_HOST}\"\n"),
+        &[("ADMIN_KEY", ADMIN_KEY), ("SECURE_COOKIES", "false")],
+    );
+    let key = create_user(&server, "alice", "user").await;
+    seed(server.data_dir.path(), &Seed::ready("alice", "alpha")).await;
+    seed(server.data_dir.path(), &Seed::ready("bob", "beta")).await;
+    (server, key)
+}
+
+/// Follows the browser's way in: the API origin's redirect, the grant traded for a cookie.
+async fn docs_cookie(server: &RunningServer, session: &str) -> String {
+    let cookie = format!("docsfy_session={session}");
+    let sent = raw(
+        server,
+        PAGE,
+        &[("cookie", &cookie), ("accept", "text/html")],
+    )
+    .await;
+    assert_eq!(sent.status, 302, "{}", sent.body);
+    let docs_base = format!("http://{DOCS_HOST}");
+    let path = sent
+        .location
+        .strip_prefix(&docs_base)
+        .unwrap_or_else(|| panic!("sent to the docs origin: {}", sent.location));
+    assert!(path.starts_with(&format!("{PAGE}?docsfy_grant=")), "{path}");
+    let traded = raw(server, path, &[("host", DOCS_HOST)]).await;
+    assert_eq!(traded.status, 302, "{}", traded.body);
+    assert_eq!(traded.location, PAGE, "the grant leaves the URL");
+    for attribute in ["Path=/docs", "HttpOnly", "SameSite=Lax"] {
+        assert!(traded.cookie.contains(attribute), "{}", traded.cookie);
+    }
+    traded
+        .cookie
+        .split(';')
+        .next()
+        .expect("name=value")
+        .to_string()
+}
+
+#[tokio::test]
+async fn a_browser_reads_docs_on_their_own_origin_where_the_api_is_not_served() {
+    let (server, alice_key) = server_with_alpha().await;
+    let session = login(&server, "alice", &alice_key).await;
+    let docs_cookie = docs_cookie(&server, &session).await;
+
+    let page = raw(
+        &server,
+        PAGE,
+        &[("host", DOCS_HOST), ("cookie", &docs_cookie)],
+    )
+    .await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.policy.contains("default-src 'none'"),
+        "{}",
+        page.policy
+    );
+    let bobs = raw(
+        &server,
+        "/docs/beta/main/claude/opus/index.html",
+        &[("host", DOCS_HOST), ("cookie", &docs_cookie)],
+    )
+    .await;
+    assert_eq!(bobs.status, 404, "visibility holds on the docs origin");
+
+    // The API is not there, whatever the page's script sends.
+    let session_cookie = format!("docsfy_session={session}");
+    for cookie in [docs_cookie.as_str(), session_cookie.as_str()] {
+        let api = raw(
+            &server,
+            "/api/status",
+            &[("host", DOCS_HOST), ("cookie", cookie)],
+        )
+        .await;
+        assert_eq!(api.status, 404, "{cookie}");
+    }
+    // And the docs cookie is no session of the API.
+    let token = docs_cookie.trim_start_matches("docsfy_docs=");
+    let as_session = format!("docsfy_session={token}");
+    let api = raw(&server, "/api/status", &[("cookie", &as_session)]).await;
+    assert_eq!(api.status, 401);
+    // Without a cookie, or with a forged one, the docs origin says how to get in.
+    let none = raw(&server, PAGE, &[("host", DOCS_HOST)]).await;
+    assert_eq!(none.status, 401);
+    assert!(
+        none.body.contains("open it from the docsfy server"),
+        "{}",
+        none.body
+    );
+    let forged = format!("{docs_cookie}00");
+    let refused = raw(&server, PAGE, &[("host", DOCS_HOST), ("cookie", &forged)]).await;
+    assert_eq!(refused.status, 401);
+    let bad_grant = raw(
+        &server,
+        &format!("{PAGE}?docsfy_grant=x.y"),
+        &[("host", DOCS_HOST)],
+    )
+    .await;
+    assert_eq!(bad_grant.status, 401);
+    assert!(
+        bad_grant.body.contains("expired or is not valid"),
+        "{}",
+        bad_grant.body
+    );
+}
+
+#[tokio::test]
+async fn clients_with_a_bearer_key_are_served_on_either_origin() {
+    let (server, key) = server_with_alpha().await;
+    let bearer = format!("Bearer {key}");
+    let api_origin = raw(&server, PAGE, &[("authorization", &bearer)]).await;
+    assert_eq!(api_origin.status, 200, "{}", api_origin.body);
+    let docs_origin = raw(
+        &server,
+        PAGE,
+        &[("host", DOCS_HOST), ("authorization", &bearer)],
+    )
+    .await;
+    assert_eq!(docs_origin.status, 200, "{}", docs_origin.body);
+    let api = raw(
+        &server,
+        "/api/status",
+        &[("host", DOCS_HOST), ("authorization", &bearer)],
+    )
+    .await;
+    assert_eq!(
+        api.status, 404,
+        "no API on the docs origin, even with a key"
+    );
+}
+
+#[tokio::test]
+async fn a_deleted_user_s_docs_cookie_stops_working() {
+    let (server, key) = server_with_alpha().await;
+    let session = login(&server, "alice", &key).await;
+    let cookie = docs_cookie(&server, &session).await;
+    let deleted =
+        crate::support::api::delete(&server, "/api/admin/users/alice", As::Bearer(ADMIN_KEY)).await;
+    assert_eq!(deleted.status, 200, "{}", deleted.text());
+    let page = raw(&server, PAGE, &[("host", DOCS_HOST), ("cookie", &cookie)]).await;
+    assert_eq!(page.status, 401);
+}
