@@ -4,6 +4,8 @@
 pub mod api;
 pub mod artifacts;
 pub mod auth;
+pub mod cli;
+pub mod command_line;
 pub mod commands;
 pub mod config;
 pub mod domain;

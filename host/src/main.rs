@@ -1,53 +1,14 @@
-//! The `docsfy` command: the server and its operator commands.
+//! The `docsfy` command: the server, its operator commands, and the client.
 #![forbid(unsafe_code)]
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::Parser as _;
+use docsfy::command_line::{Cli, Command, ServerCommand, ServerConfig};
 use docsfy::config::Config;
-
-/// docsfy turns git repositories into documentation websites with AI.
-#[derive(Parser)]
-#[command(version, about)]
-struct Cli {
-    /// Config file (TOML); defaults to $DOCSFY_CONFIG, else built-in defaults + environment.
-    #[arg(long, global = true, value_name = "PATH")]
-    config: Option<PathBuf>,
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// Runs the server.
-    Serve {
-        /// Address to listen on (overrides `host` and HOST).
-        #[arg(long)]
-        host: Option<String>,
-        /// Port to listen on, 0 for any free one (overrides `port` and PORT).
-        #[arg(long)]
-        port: Option<u16>,
-    },
-    /// Lists the loaded plugins (and any that were skipped, with the reason).
-    Plugins {
-        /// Print JSON instead of text.
-        #[arg(long)]
-        json: bool,
-    },
-    /// Prints the effective configuration, secrets redacted.
-    Config,
-}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let mut config = match Config::load(cli.config.as_deref()) {
-        Ok(config) => config,
-        Err(error) => {
-            eprintln!("docsfy: {error}");
-            return ExitCode::from(2);
-        }
-    };
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(error) => {
@@ -55,25 +16,49 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let server_config = |config: &ServerConfig| Config::load(config.file.as_deref());
     let result = runtime.block_on(async {
         match cli.command {
-            Command::Serve { host, port } => {
+            Command::Client(command) => return Ok(docsfy::cli::run(cli.connection, command).await),
+            Command::Serve { host, port, config } => {
+                let mut config = server_config(&config)?;
                 config.host = host.unwrap_or(config.host);
                 config.port = port.unwrap_or(config.port);
-                docsfy::server::serve(config).await
+                docsfy::server::serve(config).await.map_err(Failure::Run)?;
             }
-            Command::Plugins { json } => docsfy::commands::print_plugins(&config, json).await,
-            Command::Config => {
-                print!("{}", config.redacted_toml());
-                Ok(())
+            Command::Plugins { json, config } => {
+                let config = server_config(&config)?;
+                docsfy::commands::print_plugins(&config, json)
+                    .await
+                    .map_err(Failure::Run)?;
+            }
+            Command::Server(ServerCommand::Config { config }) => {
+                print!("{}", server_config(&config)?.redacted_toml());
             }
         }
+        Ok(ExitCode::SUCCESS)
     });
     match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
+        Ok(code) => code,
+        Err(Failure::Config(error)) => {
+            eprintln!("docsfy: {error}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Run(error)) => {
             eprintln!("docsfy: {error:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Why a server command stopped: its configuration (exit 2) or the run itself (exit 1).
+enum Failure {
+    Config(docsfy::config::ConfigError),
+    Run(anyhow::Error),
+}
+
+impl From<docsfy::config::ConfigError> for Failure {
+    fn from(error: docsfy::config::ConfigError) -> Self {
+        Failure::Config(error)
     }
 }

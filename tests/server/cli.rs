@@ -1,4 +1,4 @@
-//! `docsfy plugins` and `docsfy config`, and refusing a bad configuration.
+//! `docsfy plugins` and `docsfy server config`, and refusing a bad configuration.
 
 use crate::support::server::docsfy_command;
 use crate::support::{install_test_plugin, probe_manifest};
@@ -104,11 +104,11 @@ fn plugins_can_print_json() {
 fn config_prints_the_effective_values_with_secrets_redacted() {
     let data = tempfile::tempdir().expect("data dir");
     let output = docsfy_command(data.path())
-        .arg("config")
+        .args(["server", "config"])
         .env("ADMIN_KEY", "super-secret-admin-key")
         .env("AI_PROVIDER", "gemini")
         .output()
-        .expect("run docsfy config");
+        .expect("run docsfy server config");
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{stdout}");
     assert!(stdout.contains("ai_provider = \"gemini\""), "{stdout}");

@@ -112,7 +112,9 @@ fn a_fresh_directory_serves_with_nothing_configured_and_again_after_a_restart() 
         "{listing}"
     );
     assert!(listing.contains("site 0.1.0 (renderer"), "{listing}");
-    let config = bare_command(&dir, &["config"]).output().expect("config");
+    let config = bare_command(&dir, &["server", "config"])
+        .output()
+        .expect("config");
     let shown = String::from_utf8_lossy(&config.stdout);
     assert!(config.status.success(), "{shown}");
     assert!(

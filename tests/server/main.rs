@@ -9,6 +9,8 @@ mod authorization_generating;
 mod authorization_matrix;
 mod cli;
 mod cli_sandbox;
+mod client;
+mod client_watch;
 mod docs_and_downloads;
 mod docs_origin;
 mod docs_revalidation;

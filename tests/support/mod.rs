@@ -131,6 +131,7 @@ pub fn process_gone_soon(pid: i32) -> bool {
 }
 
 pub mod api;
+pub mod client;
 pub mod fake_ai;
 pub mod git;
 pub mod git_http;
