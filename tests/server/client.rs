@@ -220,3 +220,41 @@ fn completions_and_help_are_there_for_every_shell_and_command() {
     );
     assert!(Path::new(&docsfy_binary()).is_file());
 }
+
+#[tokio::test]
+async fn models_lists_the_providers_and_marks_the_defaults() {
+    let fake = FakeClaude::new(PAGES);
+    let server = start(&fake);
+    let client = Client::new();
+    client.init(&server, ADMIN_KEY);
+    let repo = SampleRepo::new();
+    let path = repo.path().display().to_string();
+    let made = client.run(&[
+        "generate",
+        "--repo-path",
+        &path,
+        "--provider",
+        "claude",
+        "-w",
+    ]);
+    assert_eq!(made.code, 0, "{}", made.stderr);
+    let listed = client.run(&["models"]);
+    assert!(
+        listed
+            .stdout
+            .contains("Provider: claude (default)\n  opus  (default)\n"),
+        "{}",
+        listed.stdout
+    );
+    assert!(
+        listed
+            .stdout
+            .contains("Provider: gemini\n  (no models available)\n")
+    );
+    let json = client.run(&["models", "-P", "claude", "--json"]).json();
+    assert_eq!(json["providers"], serde_json::json!(["claude"]));
+    assert_eq!(json["default_model"], "opus");
+    let unknown = client.run(&["models", "-P", "openai"]);
+    assert_eq!(unknown.code, 1);
+    assert_eq!(unknown.stderr.trim(), "Unknown provider: openai");
+}
