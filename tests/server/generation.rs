@@ -345,7 +345,7 @@ async fn bad_generate_requests_get_the_documented_statuses() {
         ),
         (
             As::Bearer(ADMIN_KEY),
-            json!({"repo_path": path, "branch": "feature/x"}),
+            json!({"repo_path": path, "branch": "feature//x"}),
             422,
             "Invalid branch",
         ),

@@ -27,6 +27,7 @@ mod project_routes;
 mod quotas;
 mod remote_clones;
 mod security_headers;
+mod slashed_branches;
 mod spec_conformance;
 mod unusual_content;
 mod websocket;

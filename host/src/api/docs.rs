@@ -66,6 +66,7 @@ pub(super) async fn serve(
     // A variant route when the next three segments name an accessible variant; otherwise the
     // whole rest is a path inside the latest ready variant.
     if let [branch, provider, model, file @ ..] = rest {
+        let branch = &segment::decode_branch(branch);
         match resolve::variant(&state.store, who, [project, branch, provider, model], owner).await {
             Ok(variant) => {
                 let site = state.artifacts.site_dir(&variant.key);

@@ -47,6 +47,7 @@ pub fn routes(
                                 variant.status
                             )));
                         }
+                        let branch = super::segment::encode_branch(branch);
                         let folder = format!("{name}-{branch}-{provider}-{model}");
                         archive(&state, &variant, &folder, &format!("{folder}-docs.tar.gz")).await
                     }

@@ -69,7 +69,8 @@ pub fn parse(body: &Map<String, Value>) -> Result<GenerateRequest, String> {
     let branch = optional_string(body, "branch")?.unwrap_or_else(|| "main".into());
     if !is_branch_name(&branch) {
         return Err(format!(
-            "Invalid branch name: '{branch}'. Use letters, digits, '.', '_' and '-' (no slashes)"
+            "Invalid branch name: '{branch}'. Use letters, digits, '.', '_', '-' and '/', \
+             starting with a letter or digit, with no '..'"
         ));
     }
     Ok(GenerateRequest {
@@ -126,17 +127,21 @@ fn is_word(part: &str) -> bool {
             .all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '-'))
 }
 
-/// Branch names docsfy accepts: letters, digits, `.`, `_`, `-`; nothing git would refuse
-/// or read as an option.
+/// Branch names docsfy 1.9 accepts (`^[a-zA-Z0-9][a-zA-Z0-9._/-]*$`, no `..`), less what
+/// git itself refuses: an empty part (`a//b`, a trailing `/`), a part starting with `.`, a
+/// `.lock` ending.
 pub fn is_branch_name(branch: &str) -> bool {
     !branch.is_empty()
         && branch.len() <= 255
-        && !branch.starts_with(['-', '.'])
+        && branch.starts_with(|c: char| c.is_ascii_alphanumeric())
         && !branch.ends_with(".lock")
         && !branch.contains("..")
         && branch
             .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/'))
+        && branch
+            .split('/')
+            .all(|part| !part.is_empty() && !part.starts_with('.') && !part.ends_with(".lock"))
 }
 
 #[cfg(test)]
@@ -215,7 +220,19 @@ mod tests {
                 "force",
             ),
             (
-                json!({"repo_url": "https://h/o/r", "branch": "feature/x"}),
+                json!({"repo_url": "https://h/o/r", "branch": "feature//x"}),
+                "Invalid branch name",
+            ),
+            (
+                json!({"repo_url": "https://h/o/r", "branch": "feature/"}),
+                "Invalid branch name",
+            ),
+            (
+                json!({"repo_url": "https://h/o/r", "branch": "/x"}),
+                "Invalid branch name",
+            ),
+            (
+                json!({"repo_url": "https://h/o/r", "branch": "a/.hidden"}),
                 "Invalid branch name",
             ),
             (

@@ -133,7 +133,12 @@ type VariantSegments = [String; 4];
 fn variant_prefix() -> impl Filter<Extract = (VariantSegments,), Error = warp::Rejection> + Clone {
     warp::path!("api" / "projects" / Segment / Segment / Segment / Segment / ..).map(
         |name: Segment, branch: Segment, provider: Segment, model: Segment| {
-            [name.0, branch.0, provider.0, model.0]
+            [
+                name.0,
+                segment::decode_branch(&branch.0),
+                provider.0,
+                model.0,
+            ]
         },
     )
 }

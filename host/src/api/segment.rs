@@ -30,9 +30,54 @@ pub fn decode(raw: &str) -> Option<String> {
         .map(|text| text.into_owned())
 }
 
+/// A branch segment as docsfy writes it: after percent-decoding, `~2F` is a `/` and `~7E`
+/// a `~` (so `feature/x` travels as `feature~2Fx` through proxies that refuse `%2F`).
+pub fn decode_branch(segment: &str) -> String {
+    let mut decoded = String::with_capacity(segment.len());
+    let mut rest = segment;
+    while let Some(at) = rest.find('~') {
+        decoded.push_str(&rest[..at]);
+        let escape = rest.get(at + 1..at + 3).map(str::to_ascii_uppercase);
+        match escape.as_deref() {
+            Some("2F") => decoded.push('/'),
+            Some("7E") => decoded.push('~'),
+            _ => {
+                decoded.push('~');
+                rest = &rest[at + 1..];
+                continue;
+            }
+        }
+        rest = &rest[at + 3..];
+    }
+    decoded.push_str(rest);
+    decoded
+}
+
+/// A branch as one path segment or folder name, docsfy's way: `~` as `~7E`, `/` as `~2F`.
+pub fn encode_branch(branch: &str) -> String {
+    branch.replace('~', "~7E").replace('/', "~2F")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn branches_travel_with_docsfy_s_tilde_escapes() {
+        for (segment, branch) in [
+            ("feature~2Fx", "feature/x"),
+            ("feature~2fx", "feature/x"),
+            ("a~7E2Fb", "a~2Fb"),
+            ("release-1.2", "release-1.2"),
+            ("odd~", "odd~"),
+            ("odd~zz", "odd~zz"),
+        ] {
+            assert_eq!(decode_branch(segment), branch, "{segment}");
+        }
+        for branch in ["feature/x", "a~2Fb", "x~/y"] {
+            assert_eq!(decode_branch(&encode_branch(branch)), branch);
+        }
+    }
 
     #[test]
     fn escapes_decode_and_invalid_utf8_is_refused() {
