@@ -29,6 +29,7 @@ pub enum Event {
         page_count: i64,
         #[serde(skip_serializing_if = "Option::is_none")]
         plan_json: Option<String>,
+        generation_id: String,
     },
     /// A generation ended: ready, error or aborted.
     StatusChange {
@@ -45,6 +46,8 @@ pub enum Event {
         last_commit_sha: Option<String>,
         #[serde(skip_serializing_if = "Option::is_none")]
         error_message: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        generation_id: Option<String>,
     },
     /// Variants of (name, owner) appeared, were replaced or deleted: the listings of
     /// everyone who can see them must be refreshed.
@@ -68,6 +71,7 @@ impl Event {
     /// A progress event for `key`.
     pub fn progress(
         key: &VariantKey,
+        generation_id: &str,
         stage: Stage,
         page_count: i64,
         plan_json: Option<String>,
@@ -82,6 +86,7 @@ impl Event {
             current_stage: stage,
             page_count,
             plan_json,
+            generation_id: generation_id.to_string(),
         }
     }
 
@@ -103,6 +108,7 @@ impl Event {
             // On error or abort the stored sha is the previous run's, not this one's.
             last_commit_sha: variant.last_commit_sha.clone().filter(|_| ready),
             error_message: variant.error_message.clone().filter(|_| !ready),
+            generation_id: variant.generation_id.clone(),
         }
     }
 }

@@ -88,15 +88,25 @@ async fn a_generation_goes_from_202_to_a_served_site() {
     let repo = SampleRepo::new();
     let accepted = generate(&server, &repo, json!({})).await;
     assert_eq!(accepted.status, 202, "{}", accepted.text());
+    let id = accepted.json()["generation_id"]
+        .as_str()
+        .expect("a generation id")
+        .to_string();
+    assert!(uuid::Uuid::parse_str(&id).is_ok(), "{id}");
     assert_eq!(
         accepted.json(),
-        json!({"project": repo.project(), "status": "generating", "branch": "main"})
+        json!({"project": repo.project(), "status": "generating", "branch": "main", "generation_id": id})
     );
 
     let variant = finished(&server, &repo).await;
     assert_eq!(variant["status"], "ready", "{variant}");
     assert_eq!(variant["page_count"], 3);
     assert_eq!(variant["owner"], "admin");
+    assert_eq!(
+        variant["generation_id"],
+        id.as_str(),
+        "the id is kept after the run"
+    );
     assert_eq!(variant["current_stage"], Value::Null);
     assert!(
         variant["last_commit_sha"]

@@ -307,6 +307,7 @@ async fn seed_heavy_listing(server: &RunningServer, count: usize, plan_bytes: us
                 key: key.clone(),
                 repo_url: "https://github.com/acme/heavy.git".into(),
                 status: docsfy::domain::Status::Generating,
+                generation_id: uuid::Uuid::new_v4().to_string(),
             })
             .await
             .expect("put");

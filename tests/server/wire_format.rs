@@ -26,7 +26,14 @@ async fn status_variant_and_websocket_messages_match_the_golden_text() {
         r#"{"type":"sync","projects":[],"known_models":{},"known_branches":{}}"#
     );
 
-    assert_eq!(generate(&server, &repo, json!({})).await.status, 202);
+    let accepted = generate(&server, &repo, json!({})).await;
+    assert_eq!(accepted.status, 202);
+    let id = accepted.json()["generation_id"]
+        .as_str()
+        .expect("the generation's id")
+        .to_string();
+    assert!(uuid::Uuid::parse_str(&id).is_ok(), "{id}");
+    let with_id = format!(",\"generation_id\":\"{id}\"}}");
     let mut texts = Vec::new();
     loop {
         let text = socket.next_text().await;
@@ -42,7 +49,7 @@ async fn status_variant_and_websocket_messages_match_the_golden_text() {
             name = quoted(&name),
         )
     };
-    let cloning = progress("cloning", 0) + "}";
+    let cloning = progress("cloning", 0) + &with_id;
     assert!(
         texts.contains(&cloning),
         "no message is exactly {cloning}: {texts:#?}"
@@ -58,7 +65,7 @@ async fn status_variant_and_websocket_messages_match_the_golden_text() {
     assert_eq!(
         *rendering,
         format!(
-            "{},\"plan_json\":{}}}",
+            "{},\"plan_json\":{}{with_id}",
             progress("rendering", PAGES.len()),
             quoted(plan_json)
         )
@@ -70,7 +77,7 @@ async fn status_variant_and_websocket_messages_match_the_golden_text() {
     assert_eq!(
         *texts.last().expect("status_change"),
         format!(
-            r#"{{"type":"status_change","name":{name},"branch":"main","provider":"claude","model":"opus","owner":"admin","status":"ready","page_count":3,"last_generated":"{generated}","last_commit_sha":"{commit}"}}"#,
+            r#"{{"type":"status_change","name":{name},"branch":"main","provider":"claude","model":"opus","owner":"admin","status":"ready","page_count":3,"last_generated":"{generated}","last_commit_sha":"{commit}","generation_id":"{id}"}}"#,
             name = quoted(&name),
         )
     );
@@ -79,7 +86,7 @@ async fn status_variant_and_websocket_messages_match_the_golden_text() {
     let parsed = listing.json();
     let stored = &parsed["projects"][0];
     let object = format!(
-        r#"{{"name":{name},"branch":"main","ai_provider":"claude","ai_model":"opus","owner":"admin","repo_url":{url},"status":"ready","current_stage":null,"last_commit_sha":"{commit}","last_generated":"{generated}","page_count":3,"error_message":null,"plan_json":{plan},"created_at":{created},"updated_at":{updated}}}"#,
+        r#"{{"name":{name},"branch":"main","ai_provider":"claude","ai_model":"opus","owner":"admin","repo_url":{url},"status":"ready","current_stage":null,"last_commit_sha":"{commit}","last_generated":"{generated}","page_count":3,"error_message":null,"plan_json":{plan},"created_at":{created},"updated_at":{updated},"generation_id":"{id}"}}"#,
         name = quoted(&name),
         url = quoted(&repo.path().display().to_string()),
         plan = quoted(stored["plan_json"].as_str().expect("plan")),

@@ -33,6 +33,7 @@ pub const PROJECT_FIELDS: &[&str] = &[
     "plan_json",
     "created_at",
     "updated_at",
+    "generation_id",
 ];
 
 /// What a request returned.
@@ -222,6 +223,7 @@ pub async fn seed(data_dir: &Path, seed: &Seed<'_>) {
             } else {
                 seed.status.parse().expect("a status")
             },
+            generation_id: uuid::Uuid::new_v4().to_string(),
         })
         .await
         .expect("insert variant");

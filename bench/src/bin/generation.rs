@@ -43,12 +43,14 @@ async fn main() -> anyhow::Result<()> {
             model: "opus".into(),
             owner: "admin".into(),
         };
+        let generation_id = format!("00000000-0000-4000-8000-{run:012}");
         state
             .store
             .put_variant(&NewVariant {
                 key: key.clone(),
                 repo_url: repo.path().display().to_string(),
                 status: docsfy::domain::Status::Generating,
+                generation_id: generation_id.clone(),
             })
             .await?;
         let started = Instant::now();
@@ -60,6 +62,7 @@ async fn main() -> anyhow::Result<()> {
                 force: true,
                 ai_timeout: Duration::from_secs(60),
                 previous: None,
+                generation_id: generation_id.clone(),
             })
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         let variant = loop {

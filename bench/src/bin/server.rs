@@ -111,6 +111,7 @@ async fn main() -> anyhow::Result<()> {
                 key: key.clone(),
                 repo_url: "https://example.com/a/b".into(),
                 status: docsfy::domain::Status::Generating,
+                generation_id: uuid::Uuid::new_v4().to_string(),
             })
             .await?;
         state

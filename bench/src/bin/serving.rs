@@ -134,6 +134,7 @@ async fn seed(store: &docsfy::store::Store, data: &Path) -> anyhow::Result<std::
                 key: key.clone(),
                 repo_url: "https://example.com/a/b".into(),
                 status: Status::Generating,
+                generation_id: uuid::Uuid::new_v4().to_string(),
             })
             .await?;
         store

@@ -120,8 +120,8 @@ async fn generate(state: &AppState, who: &Principal, body: &[u8]) -> Result<Resp
         key,
     };
     let path = submission.key.path();
-    match state.pipeline.submit(submission).await {
-        Ok(()) => {}
+    let generation_id = match state.pipeline.submit(submission).await {
+        Ok(generation_id) => generation_id,
         Err(SubmitError::Busy) => {
             return Err(ApiError::conflict(format!(
                 "Variant '{path}' is already being generated"
@@ -134,8 +134,13 @@ async fn generate(state: &AppState, who: &Principal, body: &[u8]) -> Result<Resp
             ));
         }
         Err(SubmitError::Store(error)) => return Err(error.into()),
-    }
-    let body = serde_json::json!({ "project": name, "status": Status::Generating, "branch": request.branch });
+    };
+    let body = serde_json::json!({
+        "project": name,
+        "status": Status::Generating,
+        "branch": request.branch,
+        "generation_id": generation_id,
+    });
     Ok(warp::reply::with_status(warp::reply::json(&body), StatusCode::ACCEPTED).into_response())
 }
 

@@ -4,6 +4,7 @@
 mod admin;
 mod auth;
 mod body;
+mod by_id;
 mod docs;
 mod docs_origin;
 mod downloads;
@@ -166,6 +167,8 @@ pub fn routes(
         .or(generate::routes(state.clone()))
         .unify()
         .or(downloads::routes(state.clone()))
+        .unify()
+        .or(by_id::routes(state.clone()))
         .unify()
         .or(projects::routes(state.clone()))
         .unify()

@@ -111,7 +111,7 @@ impl<'a> Job<'a> {
     async fn stage(&self, stage: Stage, page_count: usize, plan_json: Option<&str>) {
         self.pipeline
             .stage(
-                self.key(),
+                self.spec,
                 stage,
                 page_count as i64,
                 plan_json.map(str::to_owned),

@@ -120,6 +120,8 @@ pub struct JobSpec {
     pub ai_timeout: Duration,
     /// The variant as it was before this run (for up_to_date and incremental runs).
     pub previous: Option<Variant>,
+    /// This generation's id.
+    pub generation_id: String,
 }
 
 impl Pipeline {
@@ -148,7 +150,7 @@ impl Pipeline {
 
     /// Takes a generation in: writes its variant as `generating` (keeping what the last run
     /// left for an incremental update), starts its job and announces it.
-    pub async fn submit(self: &Arc<Self>, submission: Submission) -> Result<(), SubmitError> {
+    pub async fn submit(self: &Arc<Self>, submission: Submission) -> Result<String, SubmitError> {
         let _one_at_a_time = self.submitting.lock().await;
         let key = submission.key;
         let running = self.jobs.running();
@@ -163,11 +165,13 @@ impl Pipeline {
             return Err(SubmitError::ServerAtLimit(total));
         }
         let previous = self.store.variant(&key).await.ok();
+        let generation_id = uuid::Uuid::new_v4().to_string();
         self.store
             .put_variant(&NewVariant {
                 key: key.clone(),
                 repo_url: submission.repo_url,
                 status: Status::Generating,
+                generation_id: generation_id.clone(),
             })
             .await?;
         let spec = JobSpec {
@@ -176,8 +180,10 @@ impl Pipeline {
             force: submission.force,
             ai_timeout: submission.ai_timeout,
             previous,
+            generation_id: generation_id.clone(),
         };
-        self.start(spec).map_err(|_| SubmitError::Busy)
+        self.start(spec).map_err(|_| SubmitError::Busy)?;
+        Ok(generation_id)
     }
 
     /// Starts a job for `spec`, whose row is already `generating`.
@@ -281,15 +287,20 @@ impl Pipeline {
     /// Records and announces that `key`'s job reached `stage`.
     pub(super) async fn stage(
         &self,
-        key: &VariantKey,
+        spec: &JobSpec,
         stage: Stage,
         page_count: i64,
         plan_json: Option<String>,
     ) {
-        if let Err(error) = self.store.set_progress(key, stage, page_count).await {
+        if let Err(error) = self.store.set_progress(&spec.key, stage, page_count).await {
             tracing::warn!("could not record progress: {error}");
         }
-        self.events
-            .publish(Event::progress(key, stage, page_count, plan_json));
+        self.events.publish(Event::progress(
+            &spec.key,
+            &spec.generation_id,
+            stage,
+            page_count,
+            plan_json,
+        ));
     }
 }

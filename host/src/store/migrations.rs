@@ -16,6 +16,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "update order",
         include_str!("../../../migrations/0002_update_order.sql"),
     ),
+    (
+        3,
+        "generation ids",
+        include_str!("../../../migrations/0003_generation_ids.sql"),
+    ),
 ];
 
 /// Brings the database's schema up to date.

@@ -63,6 +63,8 @@ pub struct Variant {
     pub plan_json: Option<String>,
     pub created_at: String,
     pub updated_at: String,
+    /// The id of the variant's latest generation (a UUID).
+    pub generation_id: Option<String>,
 }
 
 /// A new or replaced variant row; the fields a generation sets at its start.
@@ -74,10 +76,12 @@ pub struct NewVariant {
     pub repo_url: String,
     /// Its status.
     pub status: Status,
+    /// The generation's id.
+    pub generation_id: String,
 }
 
 /// The Project object's fields, in order: each is a column of the same name.
-const FIELDS: [&str; 15] = [
+const FIELDS: [&str; 16] = [
     "name",
     "branch",
     "ai_provider",
@@ -93,6 +97,7 @@ const FIELDS: [&str; 15] = [
     "plan_json",
     "created_at",
     "updated_at",
+    "generation_id",
 ];
 
 /// The columns of a Project object, for `SELECT` and `RETURNING`.
@@ -156,6 +161,7 @@ fn variant_from(row: &SqliteRow) -> Result<Variant, sqlx::Error> {
         plan_json: row.try_get("plan_json")?,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
+        generation_id: row.try_get("generation_id")?,
     })
 }
 

@@ -48,6 +48,18 @@ impl Store {
             .await
     }
 
+    /// The visible variant whose latest generation has this id.
+    pub async fn variant_by_generation_id(
+        &self,
+        visibility: &Visibility,
+        generation_id: &str,
+    ) -> Result<Option<Variant>, DbError> {
+        let found = self
+            .select_visible(visibility, "generation_id = ?", &[generation_id], "")
+            .await?;
+        Ok(found.into_iter().next())
+    }
+
     /// Visible variants with this name, branch, provider and model: one per owner.
     pub async fn variants_matching(
         &self,

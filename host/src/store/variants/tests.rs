@@ -19,6 +19,7 @@ async fn insert(store: &Store, key: &VariantKey, status: Status) {
             key: key.clone(),
             repo_url: "u \"quoted\"".into(),
             status: Status::Generating,
+            generation_id: uuid::Uuid::new_v4().to_string(),
         })
         .await
         .expect("insert");

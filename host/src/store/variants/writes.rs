@@ -14,15 +14,17 @@ impl Store {
         let columns = &*COLUMNS;
         let sql = format!(
             "INSERT INTO variants (name, branch, ai_provider, ai_model, owner, repo_url, status, \
-               touched) VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT ifnull(max(touched), 0) + 1 FROM variants)) \
+               generation_id, touched) VALUES (?, ?, ?, ?, ?, ?, ?, ?, \
+               (SELECT ifnull(max(touched), 0) + 1 FROM variants)) \
              ON CONFLICT (name, branch, ai_provider, ai_model, owner) DO UPDATE SET \
                repo_url = excluded.repo_url, status = excluded.status, \
-               error_message = NULL, {TOUCH} \
+               generation_id = excluded.generation_id, error_message = NULL, {TOUCH} \
              RETURNING {columns}"
         );
         let row = bind_key(sqlx::query(composed(sql)), &new.key)
             .bind(&new.repo_url)
             .bind(new.status)
+            .bind(&new.generation_id)
             .fetch_one(self.pool())
             .await?;
         Ok(variant_from(&row)?)
