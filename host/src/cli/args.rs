@@ -49,12 +49,23 @@ pub struct Selector {
 pub enum ClientCommand {
     /// Generate documentation for a Git repository.
     ///
-    /// Starts a generation on the server and prints the project, branch and status. With
-    /// --watch, follows it over the live socket until it is ready (exit 0) or fails or is
+    /// Starts a generation on the server and prints the project, branch, status and
+    /// generation ID. The same commit again is up to date at once; a new commit updates the
+    /// pages it touches; --force regenerates everything. With --watch, follows it over the
+    /// live socket (a progress bar on a terminal: pages done of planned, the stage, elapsed
+    /// time; one line per change otherwise) until it is ready (exit 0) or fails or is
     /// aborted (exit 1, with the server's message). Ctrl-C stops watching, not the
     /// generation, unless --abort-on-interrupt is given.
+    ///
+    /// Example: `docsfy generate https://github.com/org/repo -b main --provider claude -m opus -w`
     Generate(GenerateArgs),
     /// List all projects.
+    ///
+    /// Every variant you may see (admins: all; others: their own and those shared with
+    /// them), most recently updated first, as a table: NAME, BRANCH, PROVIDER, MODEL,
+    /// STATUS, OWNER, PAGES, GEN ID. --json prints the API's Project objects instead.
+    ///
+    /// Example: `docsfy list --status ready --provider claude --json | jq '.[].name'`
     List {
         /// Filter by status (ready, generating, error, aborted)
         #[arg(long)]
@@ -67,6 +78,13 @@ pub enum ClientCommand {
         json: bool,
     },
     /// Show status of a project and its variants.
+    ///
+    /// With --branch, --provider and --model together, one variant; otherwise every
+    /// variant of the project, filtered by the selectors given. NAME may be a generation ID.
+    /// Shown per variant: generation ID, status, owner, pages, last generated, commit,
+    /// stage while generating, the error when there is one, the repository.
+    ///
+    /// Example: `docsfy status my-repo -b main -p claude -m opus --json`
     Status {
         #[command(flatten)]
         selector: Selector,
@@ -97,6 +115,14 @@ pub enum ClientCommand {
         selector: Selector,
     },
     /// Download generated documentation as tar.gz or extract to a directory.
+    ///
+    /// Without --output, saves `NAME-docs.tar.gz` (or `NAME-BRANCH-PROVIDER-MODEL-docs.tar.gz`
+    /// for one variant) in the current directory. With --output DIR, extracts the site and
+    /// replaces DIR's contents once the download and extraction succeeded (a failure leaves
+    /// DIR as it was); system directories, your home and the working directory are refused.
+    /// --flatten puts the site's files directly in DIR.
+    ///
+    /// Example: `docsfy download my-repo -b main -p claude -m opus -o ./site --flatten`
     Download {
         #[command(flatten)]
         selector: Selector,
@@ -109,6 +135,9 @@ pub enum ClientCommand {
         flatten: bool,
     },
     /// List available AI providers and available models.
+    ///
+    /// The server's providers (bundled and third-party plugins), its default provider and
+    /// model, and the models of each provider that have ready documentation.
     Models {
         /// Filter by provider
         #[arg(short = 'P', long)]
@@ -118,6 +147,8 @@ pub enum ClientCommand {
         json: bool,
     },
     /// Check server health.
+    ///
+    /// Prints the server's URL and its health status; exits 1 when it cannot be reached.
     Health,
     /// Show who the server takes you for (username and role).
     Whoami {
@@ -135,9 +166,17 @@ pub enum ClientCommand {
         json: bool,
     },
     /// Manage docsfy CLI configuration (server profiles).
+    ///
+    /// Profiles live in ~/.config/docsfy/config.toml (mode 0600), in docsfy's format:
+    /// `[servers.NAME]` with url, username, password (the API key), and `[default]
+    /// server = "NAME"`. Connection flags win over the profile named with -s, which wins
+    /// over the default profile.
     #[command(subcommand)]
     Config(ConfigCommand),
     /// Admin commands.
+    ///
+    /// Users (create, list, delete, rotate a key) and project access grants. Needs an admin
+    /// key (ADMIN_KEY, or a user with role admin).
     #[command(subcommand)]
     Admin(AdminCommand),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
@@ -231,6 +270,8 @@ pub enum UsersCommand {
         json: bool,
     },
     /// Create a new user; the API key is shown once.
+    ///
+    /// Example: `docsfy admin users create alice --role viewer --json`
     Create {
         /// Username to create
         username: String,
@@ -277,6 +318,10 @@ pub enum AccessCommand {
         json: bool,
     },
     /// Grant a user access to a project.
+    ///
+    /// The user then sees every variant of OWNER's PROJECT, live in the dashboard too.
+    ///
+    /// Example: `docsfy admin access grant my-repo --username bob --owner alice`
     Grant {
         /// Project name
         project: String,
