@@ -14,7 +14,7 @@ use crate::store::variants::{Variant, VariantKey};
 const CAPACITY: usize = 1024;
 
 /// Something a client may want to hear about.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {
     /// A generation moved on (a stage, or one more page).
@@ -48,6 +48,11 @@ pub enum Event {
         error_message: Option<String>,
         #[serde(skip_serializing_if = "Option::is_none")]
         generation_id: Option<String>,
+        total_cost_usd: f64,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        generation_started_at: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        generation_duration: Option<f64>,
     },
     /// Variants of (name, owner) appeared, were replaced or deleted: the listings of
     /// everyone who can see them must be refreshed.
@@ -109,6 +114,9 @@ impl Event {
             last_commit_sha: variant.last_commit_sha.clone().filter(|_| ready),
             error_message: variant.error_message.clone().filter(|_| !ready),
             generation_id: variant.generation_id.clone(),
+            total_cost_usd: variant.total_cost_usd,
+            generation_started_at: variant.generation_started_at.clone(),
+            generation_duration: variant.generation_duration,
         }
     }
 }

@@ -17,6 +17,7 @@ mod docs_revalidation;
 mod errors_and_first_start;
 mod first_run;
 mod generation;
+mod generation_cost;
 mod generation_ids;
 mod generation_interrupted;
 mod generation_limits;

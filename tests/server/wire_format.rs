@@ -23,7 +23,7 @@ async fn status_variant_and_websocket_messages_match_the_golden_text() {
     let mut socket = connect(&server, WsAuth::Token(ADMIN_KEY)).await;
     assert_eq!(
         socket.next_text().await,
-        r#"{"type":"sync","projects":[],"known_models":{},"known_branches":{}}"#
+        r#"{"type":"sync","projects":[],"known_models":{},"known_branches":{},"total_cost_usd":0.0}"#
     );
 
     let accepted = generate(&server, &repo, json!({})).await;
@@ -74,10 +74,17 @@ async fn status_variant_and_websocket_messages_match_the_golden_text() {
     let status: Value = serde_json::from_str(texts.last().expect("status_change")).expect("JSON");
     let commit = status["last_commit_sha"].as_str().expect("a commit");
     let generated = status["last_generated"].as_str().expect("a time");
+    let started = status["generation_started_at"].as_str().expect("a start");
+    let took = status["generation_duration"].as_f64().expect("a duration");
+    assert!((0.0..60.0).contains(&took), "{took}");
+    let timing = format!(
+        r#""total_cost_usd":0.0,"generation_started_at":"{started}","generation_duration":{}"#,
+        serde_json::to_string(&status["generation_duration"]).expect("number")
+    );
     assert_eq!(
         *texts.last().expect("status_change"),
         format!(
-            r#"{{"type":"status_change","name":{name},"branch":"main","provider":"claude","model":"opus","owner":"admin","status":"ready","page_count":3,"last_generated":"{generated}","last_commit_sha":"{commit}","generation_id":"{id}"}}"#,
+            r#"{{"type":"status_change","name":{name},"branch":"main","provider":"claude","model":"opus","owner":"admin","status":"ready","page_count":3,"last_generated":"{generated}","last_commit_sha":"{commit}","generation_id":"{id}",{timing}}}"#,
             name = quoted(&name),
         )
     );
@@ -86,7 +93,7 @@ async fn status_variant_and_websocket_messages_match_the_golden_text() {
     let parsed = listing.json();
     let stored = &parsed["projects"][0];
     let object = format!(
-        r#"{{"name":{name},"branch":"main","ai_provider":"claude","ai_model":"opus","owner":"admin","repo_url":{url},"status":"ready","current_stage":null,"last_commit_sha":"{commit}","last_generated":"{generated}","page_count":3,"error_message":null,"plan_json":{plan},"created_at":{created},"updated_at":{updated},"generation_id":"{id}"}}"#,
+        r#"{{"name":{name},"branch":"main","ai_provider":"claude","ai_model":"opus","owner":"admin","repo_url":{url},"status":"ready","current_stage":null,"last_commit_sha":"{commit}","last_generated":"{generated}","page_count":3,"error_message":null,"plan_json":{plan},"created_at":{created},"updated_at":{updated},"generation_id":"{id}",{timing}}}"#,
         name = quoted(&name),
         url = quoted(&repo.path().display().to_string()),
         plan = quoted(stored["plan_json"].as_str().expect("plan")),
@@ -96,7 +103,7 @@ async fn status_variant_and_websocket_messages_match_the_golden_text() {
     assert_eq!(
         listing.text(),
         format!(
-            r#"{{"projects":[{object}],"known_models":{{"claude":["opus"]}},"known_branches":{{{name}:["main"]}}}}"#,
+            r#"{{"projects":[{object}],"known_models":{{"claude":["opus"]}},"known_branches":{{{name}:["main"]}},"total_cost_usd":0.0}}"#,
             name = quoted(&name),
         )
     );

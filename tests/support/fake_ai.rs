@@ -58,7 +58,8 @@ case "$prompt" in
   *)
     title=$(printf '%s\n' "$prompt" | sed -n 's/^Page: //p' | head -n 1)
     echo "page $title" >> {log}
-    printf '{{"type":"result","is_error":false,"result":"# %s\\n\\nThis page explains %s: how the sample project works, how to run it, and what each part is for, in enough words to be useful."}}' "$title" "$title"
+    cost=$(cat {dir}/cost 2>/dev/null || echo null)
+    printf '{{"type":"result","is_error":false,"total_cost_usd":%s,"result":"# %s\\n\\nThis page explains %s: how the sample project works, how to run it, and what each part is for, in enough words to be useful."}}' "$cost" "$title" "$title"
     ;;
 esac
 [ -f {dir}/track ] && echo "end $PWD" >> {dir}/concurrency.log
@@ -77,6 +78,16 @@ exit 0"##,
             .collect();
         let plan = serde_json::json!({"project_name": "Sample", "tagline": "A sample", "navigation": [{"group": "Docs", "pages": navigation}]});
         self.answer("plan", &claude_result(&plan.to_string()));
+    }
+
+    /// Makes every following call report that it cost `usd`, as claude's
+    /// `total_cost_usd` does (the plan answer included).
+    pub fn report_cost(&self, usd: f64) {
+        std::fs::write(self.bin.file("cost"), usd.to_string()).expect("cost");
+        let plan = self.bin.read("plan.out");
+        let mut answer: serde_json::Value = serde_json::from_str(&plan).expect("the plan answer");
+        answer["total_cost_usd"] = serde_json::json!(usd);
+        self.answer("plan", &answer.to_string());
     }
 
     /// What the fake prints for one kind of prompt (`plan`, `redo`, `update`).

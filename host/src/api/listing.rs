@@ -22,6 +22,8 @@ pub struct ProjectsResponse {
     pub known_models: BTreeMap<String, Vec<String>>,
     /// Ready branches grouped by project name: all for admins, the caller's own otherwise.
     pub known_branches: BTreeMap<String, Vec<String>>,
+    /// What the latest generations of the listed variants cost, together.
+    pub total_cost_usd: f64,
 }
 
 /// What `principal` sees in the project listing, read from the database now.
@@ -42,6 +44,7 @@ pub async fn projects_for(
         .map_err(unserialisable)?,
         known_models: store.known_models().await?,
         known_branches: store.known_branches(owner).await?,
+        total_cost_usd: store.total_cost(&visibility).await?,
     })
 }
 

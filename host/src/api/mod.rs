@@ -5,6 +5,7 @@ mod admin;
 mod auth;
 mod body;
 mod by_id;
+mod cost;
 mod docs;
 mod docs_origin;
 mod downloads;
@@ -169,6 +170,8 @@ pub fn routes(
         .or(downloads::routes(state.clone()))
         .unify()
         .or(by_id::routes(state.clone()))
+        .unify()
+        .or(cost::routes(state.clone()))
         .unify()
         .or(projects::routes(state.clone()))
         .unify()

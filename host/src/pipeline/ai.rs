@@ -9,6 +9,8 @@ use tokio::sync::Semaphore;
 
 use super::error::GenerationError;
 use crate::plugins::{CallContext, CompletionRequest, ProviderHandle};
+use crate::store::Store;
+use crate::store::variants::VariantKey;
 
 /// The provider of one job, bound to its model, checkout and limits.
 pub struct Ai {
@@ -18,6 +20,25 @@ pub struct Ai {
     pub workdir: PathBuf,
     pub label: String,
     pub permits: Arc<Semaphore>,
+    pub spending: Spending,
+}
+
+/// Where the cost of each call goes: the variant's `total_cost_usd`, as calls finish, so an
+/// aborted or failed generation still shows what it cost.
+pub struct Spending {
+    pub store: Store,
+    pub key: VariantKey,
+}
+
+impl Spending {
+    async fn add(&self, usd: Option<f64>) {
+        let Some(usd) = usd.filter(|usd| usd.is_finite() && *usd > 0.0) else {
+            return;
+        };
+        if let Err(error) = self.store.add_cost(&self.key, usd).await {
+            tracing::warn!("could not record the cost of a call: {error}");
+        }
+    }
 }
 
 impl Ai {
@@ -60,6 +81,7 @@ impl Ai {
             workdir: Some(self.workdir.display().to_string()),
         };
         let completion = self.provider.complete(&request, self.context()).await?;
+        self.spending.add(completion.usage.cost_usd).await;
         Ok(completion.text)
     }
 }

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use futures_util::StreamExt;
 
-use super::ai::Ai;
+use super::ai::{Ai, Spending};
 use super::checkout;
 use super::error::GenerationError;
 use super::incremental::{self, Redo};
@@ -78,6 +78,10 @@ impl<'a> Job<'a> {
                 workdir: checkout.clone(),
                 label: key.to_string(),
                 permits: pipeline.ai_calls.clone(),
+                spending: Spending {
+                    store: pipeline.store.clone(),
+                    key: key.clone(),
+                },
             },
             checkout,
             site: pipeline.artifacts.site_dir(key),

@@ -21,6 +21,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "generation ids",
         include_str!("../../../migrations/0003_generation_ids.sql"),
     ),
+    (
+        4,
+        "cost and timing",
+        include_str!("../../../migrations/0004_cost_and_timing.sql"),
+    ),
 ];
 
 /// Brings the database's schema up to date.

@@ -48,7 +48,7 @@ impl std::fmt::Display for VariantKey {
 }
 
 /// A variant exactly as the API's Project object (the key's fields first).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Variant {
     /// Which variant.
     #[serde(flatten)]
@@ -65,6 +65,12 @@ pub struct Variant {
     pub updated_at: String,
     /// The id of the variant's latest generation (a UUID).
     pub generation_id: Option<String>,
+    /// What the latest generation's AI calls cost, as the providers reported it.
+    pub total_cost_usd: f64,
+    /// When the latest generation started.
+    pub generation_started_at: Option<String>,
+    /// How long it took, in seconds, once it ended.
+    pub generation_duration: Option<f64>,
 }
 
 /// A new or replaced variant row; the fields a generation sets at its start.
@@ -81,7 +87,7 @@ pub struct NewVariant {
 }
 
 /// The Project object's fields, in order: each is a column of the same name.
-const FIELDS: [&str; 16] = [
+const FIELDS: [&str; 19] = [
     "name",
     "branch",
     "ai_provider",
@@ -98,6 +104,9 @@ const FIELDS: [&str; 16] = [
     "created_at",
     "updated_at",
     "generation_id",
+    "total_cost_usd",
+    "generation_started_at",
+    "generation_duration",
 ];
 
 /// The columns of a Project object, for `SELECT` and `RETURNING`.
@@ -124,6 +133,10 @@ const TOUCH: &str =
     "updated_at = datetime('now'), touched = (SELECT ifnull(max(touched), 0) + 1 FROM variants)";
 
 type Query<'q> = sqlx::query::Query<'q, sqlx::Sqlite, SqliteArguments>;
+
+/// What the end of a generation sets besides its status: how long it took.
+const ENDED: &str = "generation_duration = \
+    round((julianday('now') - julianday(generation_started_at)) * 86400.0, 1)";
 
 /// Binds a variant's key in the order of [`BY_KEY`].
 fn bind_key<'q>(query: Query<'q>, key: &'q VariantKey) -> Query<'q> {
@@ -162,6 +175,9 @@ fn variant_from(row: &SqliteRow) -> Result<Variant, sqlx::Error> {
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
         generation_id: row.try_get("generation_id")?,
+        total_cost_usd: row.try_get("total_cost_usd")?,
+        generation_started_at: row.try_get("generation_started_at")?,
+        generation_duration: row.try_get("generation_duration")?,
     })
 }
 

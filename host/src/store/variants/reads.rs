@@ -48,6 +48,17 @@ impl Store {
             .await
     }
 
+    /// What the latest generations of every visible variant cost, together.
+    pub async fn total_cost(&self, visibility: &Visibility) -> Result<f64, DbError> {
+        let (condition, values) = visible(visibility);
+        let sql = format!("SELECT total(total_cost_usd) AS cost FROM variants WHERE {condition}");
+        let mut query = sqlx::query(composed(sql));
+        for value in values {
+            query = query.bind(value);
+        }
+        Ok(query.fetch_one(self.pool()).await?.try_get("cost")?)
+    }
+
     /// The visible variant whose latest generation has this id.
     pub async fn variant_by_generation_id(
         &self,

@@ -3,7 +3,8 @@
 use sqlx::Row;
 
 use super::{
-    BY_KEY, COLUMNS, NewVariant, TOUCH, Variant, VariantKey, bind_key, key_from, variant_from,
+    BY_KEY, COLUMNS, ENDED, NewVariant, TOUCH, Variant, VariantKey, bind_key, key_from,
+    variant_from,
 };
 use crate::domain::{Stage, Status};
 use crate::store::{DbError, Store, composed};
@@ -14,11 +15,13 @@ impl Store {
         let columns = &*COLUMNS;
         let sql = format!(
             "INSERT INTO variants (name, branch, ai_provider, ai_model, owner, repo_url, status, \
-               generation_id, touched) VALUES (?, ?, ?, ?, ?, ?, ?, ?, \
-               (SELECT ifnull(max(touched), 0) + 1 FROM variants)) \
+               generation_id, generation_started_at, touched) VALUES (?, ?, ?, ?, ?, ?, ?, ?, \
+               datetime('now'), (SELECT ifnull(max(touched), 0) + 1 FROM variants)) \
              ON CONFLICT (name, branch, ai_provider, ai_model, owner) DO UPDATE SET \
                repo_url = excluded.repo_url, status = excluded.status, \
-               generation_id = excluded.generation_id, error_message = NULL, {TOUCH} \
+               generation_id = excluded.generation_id, error_message = NULL, \
+               total_cost_usd = 0, generation_started_at = datetime('now'), \
+               generation_duration = NULL, {TOUCH} \
              RETURNING {columns}"
         );
         let row = bind_key(sqlx::query(composed(sql)), &new.key)
@@ -43,7 +46,7 @@ impl Store {
         let sql = format!(
             "UPDATE variants SET status = ?, current_stage = ?, last_commit_sha = ?, \
                page_count = ?, plan_json = ?, error_message = NULL, \
-               last_generated = datetime('now'), {TOUCH} \
+               last_generated = datetime('now'), {ENDED}, {TOUCH} \
              WHERE {BY_KEY} RETURNING {columns}"
         );
         let query = sqlx::query(composed(sql))
@@ -54,6 +57,16 @@ impl Store {
             .bind(plan_json);
         let row = bind_key(query, key).fetch_one(self.pool()).await?;
         Ok(variant_from(&row)?)
+    }
+
+    /// Adds what one AI call of the running generation cost.
+    pub async fn add_cost(&self, key: &VariantKey, usd: f64) -> Result<(), DbError> {
+        let sql = format!(
+            "UPDATE variants SET total_cost_usd = total_cost_usd + ?, {TOUCH} WHERE {BY_KEY}"
+        );
+        let query = sqlx::query(composed(sql)).bind(usd);
+        bind_key(query, key).execute(self.pool()).await?;
+        Ok(())
     }
 
     /// Records a generation's progress.
@@ -83,7 +96,7 @@ impl Store {
         let columns = &*COLUMNS;
         let sql = format!(
             "UPDATE variants SET status = ?, error_message = ?, current_stage = NULL, \
-               {TOUCH} \
+               {ENDED}, {TOUCH} \
              WHERE {BY_KEY} AND status = ? RETURNING {columns}"
         );
         let query = sqlx::query(composed(sql)).bind(status).bind(message);
