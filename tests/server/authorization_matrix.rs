@@ -95,6 +95,14 @@ async fn every_route_answers_each_caller_as_the_spec_says() {
             WRITE_MISSING,
         ),
         case(Method::GET, "/api/admin/users", None, ADMIN),
+        case(Method::GET, "/api/admin/settings", None, ADMIN),
+        case(Method::GET, "/api/cost", None, ANY),
+        case(
+            Method::GET,
+            "/api/projects/by-id/00000000-0000-4000-8000-000000000000",
+            None,
+            [401, 404, 404, 404, 404, 404],
+        ),
         case(
             Method::DELETE,
             "/api/admin/users/nobody",

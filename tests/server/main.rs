@@ -4,6 +4,7 @@
 mod support;
 
 mod admin_routes;
+mod admin_settings;
 mod auth_routes;
 mod authorization_generating;
 mod authorization_matrix;

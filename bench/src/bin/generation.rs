@@ -63,6 +63,7 @@ async fn main() -> anyhow::Result<()> {
                 ai_timeout: Duration::from_secs(60),
                 previous: None,
                 generation_id: generation_id.clone(),
+                pages_at_once: state.config.max_concurrent_pages,
             })
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         let variant = loop {

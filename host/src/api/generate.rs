@@ -72,9 +72,10 @@ async fn generate(state: &AppState, who: &Principal, body: &[u8]) -> Result<Resp
     }
     // A provider the body names is part of its schema (422); the server's default not being
     // loaded is a runtime failure (400), like a missing model after defaults.
+    let defaults = state.defaults().await?;
     let (provider_name, refusal) = match request.ai_provider.clone() {
         Some(named) => (named, StatusCode::UNPROCESSABLE_ENTITY),
-        None => (state.config.ai_provider.clone(), StatusCode::BAD_REQUEST),
+        None => (defaults.ai_provider.clone(), StatusCode::BAD_REQUEST),
     };
     if state.plugins.provider(&provider_name).is_none() {
         return Err(ApiError::new(
@@ -88,7 +89,7 @@ async fn generate(state: &AppState, who: &Principal, body: &[u8]) -> Result<Resp
     let model = request
         .ai_model
         .clone()
-        .unwrap_or_else(|| state.default_model_for(&provider_name));
+        .unwrap_or_else(|| state.default_model_for(&defaults, &provider_name));
     if model.trim().is_empty() {
         return Err(ApiError::bad_request("AI model must be specified."));
     }
@@ -114,10 +115,11 @@ async fn generate(state: &AppState, who: &Principal, body: &[u8]) -> Result<Resp
         ai_timeout: Duration::from_secs(
             request
                 .ai_cli_timeout
-                .unwrap_or(state.config.ai_cli_timeout)
+                .unwrap_or(defaults.ai_cli_timeout)
                 .min(state.config.generations.max_ai_cli_timeout),
         ),
         key,
+        pages_at_once: defaults.max_concurrent_pages,
     };
     let path = submission.key.path();
     let generation_id = match state.pipeline.submit(submission).await {

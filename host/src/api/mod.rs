@@ -20,6 +20,7 @@ mod principal;
 pub mod projects;
 mod resolve;
 mod segment;
+mod settings;
 mod site_files;
 pub mod ws;
 
@@ -106,25 +107,6 @@ impl Shared {
     pub fn docs_origin(&self) -> Option<crate::config::DocsOrigin> {
         self.config.docs_origin().and_then(Result::ok)
     }
-
-    /// The model used when a request names none: the configured one, else the default
-    /// provider's own default.
-    pub fn default_model(&self) -> String {
-        self.default_model_for(&self.config.ai_provider)
-    }
-
-    /// The model used with `provider` when a request names none: the configured model if
-    /// `provider` is the default provider (that model belongs to it), else the provider's own
-    /// default.
-    pub fn default_model_for(&self, provider: &str) -> String {
-        if provider == self.config.ai_provider && !self.config.ai_model.is_empty() {
-            return self.config.ai_model.clone();
-        }
-        self.plugins
-            .provider(provider)
-            .and_then(|p| p.description().default_model.clone())
-            .unwrap_or_default()
-    }
 }
 
 /// The `name/branch/provider/model` segments of a variant's routes.
@@ -170,6 +152,8 @@ pub fn routes(
         .or(downloads::routes(state.clone()))
         .unify()
         .or(by_id::routes(state.clone()))
+        .unify()
+        .or(settings::routes(state.clone()))
         .unify()
         .or(cost::routes(state.clone()))
         .unify()

@@ -40,10 +40,11 @@ pub fn routes(
 }
 
 async fn list(state: &AppState) -> Result<ModelsResponse, ApiError> {
+    let defaults = state.defaults().await?;
     Ok(ModelsResponse {
         providers: state.plugins.provider_names(),
-        default_provider: state.config.ai_provider.clone(),
-        default_model: state.default_model(),
+        default_model: state.default_model_for(&defaults, &defaults.ai_provider),
+        default_provider: defaults.ai_provider,
         known_models: state.store.known_models().await?,
     })
 }

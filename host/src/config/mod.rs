@@ -27,6 +27,15 @@ pub use websocket::WebSocketSettings;
 /// The variable that names a config file when `--config` is not given.
 pub const CONFIG_ENV: &str = "DOCSFY_CONFIG";
 
+/// The defaults an admin may change at run time (`/api/admin/settings`), unless the config
+/// file or the environment sets them.
+pub const RUNTIME_SETTINGS: &[&str] = &[
+    "ai_provider",
+    "ai_model",
+    "ai_cli_timeout",
+    "max_concurrent_pages",
+];
+
 /// docsfy's original environment variable names, read last so they win.
 const PLAIN_NAMES: &[&str] = &[
     "ADMIN_KEY",
@@ -81,6 +90,10 @@ pub struct Config {
     pub generations: GenerationSettings,
     /// Whether the AI CLIs run inside bubblewrap.
     pub sandbox: SandboxSettings,
+    /// The keys of [`RUNTIME_SETTINGS`] that the config file or the environment set: those
+    /// win over what an admin stores at run time.
+    #[serde(skip)]
+    pub set_by_operator: Vec<String>,
     /// What clones may reach and how much they may take.
     pub git: GitSettings,
 }
@@ -105,6 +118,7 @@ impl Default for Config {
             login: LoginSettings::default(),
             generations: GenerationSettings::default(),
             sandbox: SandboxSettings::default(),
+            set_by_operator: Vec::new(),
             git: GitSettings::default(),
         }
     }
@@ -127,10 +141,17 @@ impl Config {
         let file = file
             .map(Path::to_path_buf)
             .or_else(|| std::env::var_os(CONFIG_ENV).map(PathBuf::from));
-        let config = Self::figment(file.as_deref())?
+        let figment = Self::figment(file.as_deref())?;
+        let mut config = figment
             .extract::<Config>()
             .map_err(|e| ConfigError::Load(e.to_string()))
             .and_then(Config::validated)?;
+        let operator = Self::operator_sources(file.as_deref())?;
+        config.set_by_operator = RUNTIME_SETTINGS
+            .iter()
+            .filter(|key| operator.find_value(key).is_ok())
+            .map(|key| key.to_string())
+            .collect();
         let working_dir = std::env::current_dir()
             .map_err(|e| ConfigError::Invalid(format!("cannot read the working directory: {e}")))?;
         Ok(config.anchored_at(&working_dir))
@@ -167,9 +188,17 @@ impl Config {
         self
     }
 
+    /// The file and the environment without the built-in defaults: what the operator set.
+    fn operator_sources(file: Option<&Path>) -> Result<Figment, ConfigError> {
+        Self::layered(Figment::new(), file)
+    }
+
     /// The layered sources, for `load` and for tests.
     pub fn figment(file: Option<&Path>) -> Result<Figment, ConfigError> {
-        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        Self::layered(Figment::from(Serialized::defaults(Config::default())), file)
+    }
+
+    fn layered(mut figment: Figment, file: Option<&Path>) -> Result<Figment, ConfigError> {
         if let Some(file) = file {
             if !file.is_file() {
                 return Err(ConfigError::Load(format!(

@@ -275,7 +275,7 @@ impl<'a> Job<'a> {
                 }
             })
             .collect();
-        let per_job = self.pipeline.pages_per_job.max(1);
+        let per_job = self.spec.pages_at_once.max(1);
         let mut written = futures_util::stream::iter(calls).buffer_unordered(per_job);
         while let Some(result) = written.next().await {
             let (slug, markdown) = result?;

@@ -38,8 +38,6 @@ pub struct Pipeline {
     pub(super) jobs: Jobs,
     /// The server-wide bound on AI calls in flight.
     pub ai_calls: Arc<Semaphore>,
-    /// Pages generated at once within one job.
-    pub pages_per_job: usize,
     /// Where checkouts live while a job runs.
     pub work_root: PathBuf,
     /// Running generations allowed per owner and in all.
@@ -67,7 +65,6 @@ pub struct PipelineParts {
     pub plugins: PluginRegistry,
     pub events: EventBus,
     pub max_ai_calls: usize,
-    pub pages_per_job: usize,
     pub work_root: PathBuf,
     pub running_limits: RunningLimits,
     pub remotes: RemotePolicy,
@@ -86,6 +83,8 @@ pub struct Submission {
     pub force: bool,
     /// How long one AI call may take.
     pub ai_timeout: Duration,
+    /// Pages written at once.
+    pub pages_at_once: usize,
 }
 
 /// Why a submission was not taken.
@@ -122,6 +121,8 @@ pub struct JobSpec {
     pub previous: Option<Variant>,
     /// This generation's id.
     pub generation_id: String,
+    /// Pages written at once.
+    pub pages_at_once: usize,
 }
 
 impl Pipeline {
@@ -140,7 +141,6 @@ impl Pipeline {
             events: parts.events,
             jobs: Jobs::default(),
             ai_calls: Arc::new(Semaphore::new(parts.max_ai_calls)),
-            pages_per_job: parts.pages_per_job,
             work_root: parts.work_root,
             running_limits: parts.running_limits,
             remotes: parts.remotes,
@@ -181,6 +181,7 @@ impl Pipeline {
             ai_timeout: submission.ai_timeout,
             previous,
             generation_id: generation_id.clone(),
+            pages_at_once: submission.pages_at_once,
         };
         self.start(spec).map_err(|_| SubmitError::Busy)?;
         Ok(generation_id)

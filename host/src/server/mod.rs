@@ -125,7 +125,6 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
         plugins: plugins.clone(),
         events,
         max_ai_calls: config.max_concurrent_ai_calls,
-        pages_per_job: config.max_concurrent_pages,
         work_root,
         remotes: RemotePolicy::from_settings(&config.git),
         running_limits: RunningLimits {

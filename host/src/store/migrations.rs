@@ -26,6 +26,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "cost and timing",
         include_str!("../../../migrations/0004_cost_and_timing.sql"),
     ),
+    (
+        5,
+        "settings",
+        include_str!("../../../migrations/0005_settings.sql"),
+    ),
 ];
 
 /// Brings the database's schema up to date.

@@ -4,6 +4,7 @@
 pub mod access;
 mod migrations;
 pub mod sessions;
+mod settings;
 mod text_enums;
 pub mod users;
 pub mod variants;
