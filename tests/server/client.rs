@@ -249,7 +249,7 @@ async fn models_lists_the_providers_and_marks_the_defaults() {
     assert!(
         listed
             .stdout
-            .contains("Provider: gemini\n  (no models available)\n")
+            .contains("Provider: gemini\n  gemini-2.5-pro\n")
     );
     let json = client.run(&["models", "-P", "claude", "--json"]).json();
     assert_eq!(json["providers"], serde_json::json!(["claude"]));

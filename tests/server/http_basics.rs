@@ -11,7 +11,15 @@ async fn models_lists_every_loaded_provider_with_the_defaults() {
 
     let response = reqwest::get(server.url("/api/models")).await.expect("GET");
     assert_eq!(response.status(), 200);
-    let body: serde_json::Value = response.json().await.expect("JSON");
+    let mut body: serde_json::Value = response.json().await.expect("JSON");
+    let available = body
+        .as_object_mut()
+        .and_then(|b| b.remove("available_models"))
+        .expect("available_models (models_discovery tests it)");
+    assert_eq!(
+        available["sandbox-probe"],
+        serde_json::json!([{"id": "none", "name": "none"}])
+    );
     assert_eq!(
         body,
         serde_json::json!({

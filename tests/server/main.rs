@@ -26,6 +26,7 @@ mod hostile_repository;
 mod http_basics;
 mod keep_alive;
 mod login_limits;
+mod models_discovery;
 mod project_routes;
 mod quotas;
 mod remote_clones;

@@ -24,7 +24,7 @@ mod settings;
 mod site_files;
 pub mod ws;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::convert::Infallible;
 use std::sync::Arc;
 
@@ -94,6 +94,9 @@ pub struct Shared {
     pub listings: Arc<Listings>,
     /// The WebSocket connections that are open.
     pub sockets: Arc<ws::OpenSockets>,
+    /// Models each provider listed when last asked (`POST /api/models/refresh`); until
+    /// then, what it said when it was loaded.
+    pub provider_models: std::sync::RwLock<BTreeMap<String, Vec<String>>>,
 }
 
 impl Shared {

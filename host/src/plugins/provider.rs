@@ -43,6 +43,25 @@ impl ProviderHandle {
             .await
     }
 
+    /// The models the plugin knows of now (its `describe` asked again, as at load time:
+    /// programs are not run).
+    pub async fn models(&self) -> Result<Vec<String>, PluginError> {
+        let call = CallContext {
+            label: "models".into(),
+            programs_allowed: false,
+            ..CallContext::default()
+        };
+        let info = self
+            .core
+            .run_call(call, async |store| {
+                let instance = self.pre.instantiate_async(&mut *store).await?;
+                // describe cannot fail in the WIT; only a trap or a limit can stop it.
+                Ok(Ok(instance.call_describe(&mut *store).await?))
+            })
+            .await?;
+        Ok(info.models)
+    }
+
     /// Sends one prompt. Dropping the returned future (an aborted job) stops the plugin and
     /// terminates any program it is running.
     pub async fn complete(

@@ -132,9 +132,18 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
             total: config.generations.running_total,
         },
     }));
+    let provider_models = plugins
+        .provider_names()
+        .into_iter()
+        .filter_map(|name| {
+            let models = plugins.provider(&name)?.description().models.clone();
+            Some((name, models))
+        })
+        .collect();
     Ok(AppState::new(Shared {
         artifacts,
         config: Arc::new(config),
+        provider_models: std::sync::RwLock::new(provider_models),
         plugins,
         store,
         auth,
