@@ -58,8 +58,8 @@ pub fn write_fake_claude(dir: &Path, pages: usize, latency: Duration) -> anyhow:
 [ "$1" = "--version" ] && {{ echo 1.0.0; exit 0; }}
 prompt=$(cat)
 sleep {latency}
-case "$prompt" in
-  *"Plan the documentation"*) cat {dir}/plan.out ;;
+case "$DOCSFY_CALL_KIND" in
+  plan|plan-retry) cat {dir}/plan.out ;;
   *) printf '{{"type":"result","is_error":false,"result":"# Page\\n\\nThis page documents one part of the benchmark project in enough words to pass the checks that the pipeline runs."}}' ;;
 esac
 "##,

@@ -51,16 +51,18 @@ esac
 [ -f {dir}/peek ] && {{ cat "$(cat {dir}/peek)" >> {dir}/peeked.log 2>/dev/null || echo unreadable >> {dir}/peeked.log; }}
 # Pids repeat across sandboxes (each has its own pid namespace): the file name adds the time.
 [ -f {dir}/slow ] && {{ echo $$ > {dir}/slow-$(date +%s%N)-$$.pid; {dir}/doze 60; }}
-case "$prompt" in
-  *"Plan the documentation"*) echo plan >> {log}; cat {dir}/plan.out ;;
-  *"Which pages are now wrong"*) echo redo >> {log}; cat {dir}/redo.out ;;
-  *"Update the page for these changes"*) echo update >> {log}; cat {dir}/update.out ;;
-  *)
+# Answers by the kind of call the host says it is making, never by the prompt's wording.
+case "$DOCSFY_CALL_KIND" in
+  plan|plan-retry) echo plan >> {log}; cat {dir}/plan.out ;;
+  redo) echo redo >> {log}; cat {dir}/redo.out ;;
+  update) echo update >> {log}; cat {dir}/update.out ;;
+  page|page-retry)
     title=$(printf '%s\n' "$prompt" | sed -n 's/^Page: //p' | head -n 1)
     echo "page $title" >> {log}
     cost=$(cat {dir}/cost 2>/dev/null || echo null)
     printf '{{"type":"result","is_error":false,"total_cost_usd":%s,"result":"# %s\\n\\nThis page explains %s: how the sample project works, how to run it, and what each part is for, in enough words to be useful."}}' "$cost" "$title" "$title"
     ;;
+  *) echo "the fake does not know calls of kind '$DOCSFY_CALL_KIND'" >&2; exit 3 ;;
 esac
 [ -f {dir}/track ] && echo "end $PWD" >> {dir}/concurrency.log
 exit 0"##,

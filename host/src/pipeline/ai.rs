@@ -8,6 +8,7 @@ use std::time::Duration;
 use tokio::sync::Semaphore;
 
 use super::error::GenerationError;
+use super::prompts::PromptKind;
 use crate::plugins::{CallContext, CompletionRequest, ProviderHandle};
 use crate::store::Store;
 use crate::store::variants::VariantKey;
@@ -48,6 +49,7 @@ impl Ai {
             workdir: Some(self.workdir.clone()).filter(|d| d.is_dir()),
             max_program_time: self.timeout,
             label: self.label.clone(),
+            call_kind: None,
             programs_allowed: true,
         }
     }
@@ -66,8 +68,9 @@ impl Ai {
             .map_err(GenerationError::AgentConfig)
     }
 
-    /// Sends `prompt`, waiting for a turn under the server-wide limit; the answer's text.
-    pub async fn ask(&self, prompt: String) -> Result<String, GenerationError> {
+    /// Sends `prompt` (a call of `kind`), waiting for a turn under the server-wide limit;
+    /// the answer's text.
+    pub async fn ask(&self, kind: PromptKind, prompt: String) -> Result<String, GenerationError> {
         let _permit = self
             .permits
             .acquire()
@@ -80,7 +83,9 @@ impl Ai {
             timeout_secs: u32::try_from(self.timeout.as_secs()).unwrap_or(u32::MAX),
             workdir: Some(self.workdir.display().to_string()),
         };
-        let completion = self.provider.complete(&request, self.context()).await?;
+        let mut context = self.context();
+        context.call_kind = Some(kind.as_str());
+        let completion = self.provider.complete(&request, context).await?;
         self.spending.add(completion.usage.cost_usd).await;
         Ok(completion.text)
     }

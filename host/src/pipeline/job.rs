@@ -16,7 +16,7 @@ use super::incremental::{self, Redo};
 use super::page_cache::{self, EarlierRun};
 use super::pages;
 use super::plan::{Plan, PlannedPage, parse_plan};
-use super::prompts;
+use super::prompts::{self, PromptKind};
 use super::publish;
 use super::repo_summary;
 use super::run::{JobSpec, Pipeline, RENDERER};
@@ -196,13 +196,16 @@ impl<'a> Job<'a> {
             .await?
             .map_err(GenerationError::ReadRepository)?;
         let name = &self.key().name;
-        let first = self.ai.ask(prompts::plan_prompt(name, &summary)).await?;
+        let first = self
+            .ai
+            .ask(PromptKind::Plan, prompts::plan_prompt(name, &summary))
+            .await?;
         match parse_plan(&first) {
             Ok(plan) => Ok(plan),
             Err(problem) => {
                 tracing::info!("unusable plan, retrying: {problem}");
                 let retry = prompts::plan_retry_prompt(name, &summary, &problem);
-                let second = self.ai.ask(retry).await?;
+                let second = self.ai.ask(PromptKind::PlanRetry, retry).await?;
                 parse_plan(&second).map_err(GenerationError::Plan)
             }
         }
@@ -227,18 +230,19 @@ impl<'a> Job<'a> {
         };
         let (name, plan) = (&self.key().name, &earlier.plan);
         let prompt = prompts::incremental_prompt(name, plan, &changes.files, &changes.patch);
-        let slugs = match incremental::parse_redo(&self.ai.ask(prompt).await?, plan) {
-            Redo::Everything => return Ok(None),
-            Redo::Nothing => Vec::new(),
-            Redo::Pages(slugs) => slugs,
-        };
+        let slugs =
+            match incremental::parse_redo(&self.ai.ask(PromptKind::Redo, prompt).await?, plan) {
+                Redo::Everything => return Ok(None),
+                Redo::Nothing => Vec::new(),
+                Redo::Pages(slugs) => slugs,
+            };
         tracing::info!("pages to update: {slugs:?}");
         let mut pages = earlier.pages;
         let mut rewrite = Vec::new();
         for page in plan.pages().filter(|page| slugs.contains(&page.slug)) {
             let current = pages.get(&page.slug).cloned().unwrap_or_default();
             let prompt = prompts::page_update_prompt(name, page, &current, &changes.patch);
-            let answer = self.ai.ask(prompt).await?;
+            let answer = self.ai.ask(PromptKind::Update, prompt).await?;
             match incremental::parse_edits(&answer)
                 .and_then(|edits| incremental::apply_edits(&current, &edits))
             {
@@ -269,7 +273,7 @@ impl<'a> Job<'a> {
                 let page: PlannedPage = (*page).clone();
                 let prompt = prompts::page_prompt(&self.key().name, plan, &page);
                 async move {
-                    let answer = self.ai.ask(prompt).await?;
+                    let answer = self.ai.ask(PromptKind::Page, prompt).await?;
                     let markdown = pages::clean_page(&answer, &page);
                     Ok::<_, GenerationError>((page.slug, markdown))
                 }
@@ -304,7 +308,7 @@ impl<'a> Job<'a> {
             if !found.is_empty() {
                 tracing::info!(page = %page.slug, "regenerating after validation: {found:?}");
                 let prompt = prompts::page_retry_prompt(&self.key().name, plan, page, &found);
-                let answer = self.ai.ask(prompt).await?;
+                let answer = self.ai.ask(PromptKind::PageRetry, prompt).await?;
                 pages.insert(page.slug.clone(), pages::clean_page(&answer, page));
             }
         }

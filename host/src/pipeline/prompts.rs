@@ -1,6 +1,32 @@
 //! Every prompt the pipeline sends, in one place. Each asks for one thing in a format the
 //! pipeline checks, and says so plainly, because the answer is parsed, not read.
 
+/// What an AI call is for. Programs the provider runs get it as `DOCSFY_CALL_KIND`, so that
+/// a test double answers by the kind of call, not by the prompt's wording.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PromptKind {
+    Plan,
+    PlanRetry,
+    Page,
+    PageRetry,
+    Redo,
+    Update,
+}
+
+impl PromptKind {
+    /// The value of `DOCSFY_CALL_KIND`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PromptKind::Plan => "plan",
+            PromptKind::PlanRetry => "plan-retry",
+            PromptKind::Page => "page",
+            PromptKind::PageRetry => "page-retry",
+            PromptKind::Redo => "redo",
+            PromptKind::Update => "update",
+        }
+    }
+}
+
 use super::plan::{Plan, PlanProblem, PlannedPage};
 use super::repo_summary::RepoSummary;
 

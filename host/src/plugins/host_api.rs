@@ -63,11 +63,15 @@ impl SandboxState {
             return Err(WitError::Denied(denial.to_string()));
         }
         let executable = self.locate(&request.program)?;
-        let env = grants::allowed_env(
+        let mut env = grants::allowed_env(
             &plugin.manifest.capabilities,
             &plugin.grant,
             self.programs.environment.iter().cloned(),
         );
+        // Not from the server's environment: what the host says the call is for.
+        if let Some(kind) = self.call.call_kind {
+            env.push(("DOCSFY_CALL_KIND".into(), kind.into()));
+        }
         let asked = Duration::from_millis(request.timeout_ms);
         let timeout = if asked.is_zero() {
             self.call.max_program_time

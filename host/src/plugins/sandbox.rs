@@ -60,6 +60,9 @@ pub struct CallContext {
     pub label: String,
     /// Whether the plugin may run programs in this call (not while it is being loaded).
     pub programs_allowed: bool,
+    /// What the call is for (`plan`, `page`, ...), passed to its programs as
+    /// `DOCSFY_CALL_KIND`.
+    pub call_kind: Option<&'static str>,
 }
 
 impl Default for CallContext {
@@ -69,6 +72,7 @@ impl Default for CallContext {
             max_program_time: Duration::from_secs(60),
             label: String::new(),
             programs_allowed: true,
+            call_kind: None,
         }
     }
 }
