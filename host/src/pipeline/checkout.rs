@@ -87,23 +87,7 @@ pub fn clone_remote(clone: RemoteClone) -> Result<String, CheckoutError> {
             None => true,
         }
     });
-    let give_credentials = clone.credentials;
-    callbacks.credentials(move |url, username, allowed| {
-        if !give_credentials {
-            return Err(git2::Error::from_str(
-                "the remote asks for credentials, and the server gives its own only to hosts \
-                 listed in [git] credential_hosts",
-            ));
-        }
-        if allowed.contains(CredentialType::SSH_KEY) {
-            Cred::ssh_key_from_agent(username.unwrap_or("git"))
-        } else if allowed.contains(CredentialType::USER_PASS_PLAINTEXT) {
-            let config = git2::Config::open_default()?;
-            Cred::credential_helper(&config, url, username)
-        } else {
-            Cred::default()
-        }
-    });
+    callbacks.credentials(credentials(clone.credentials));
     let mut fetch = FetchOptions::new();
     fetch.remote_callbacks(callbacks);
     // Redirects of the first request only (a renamed repository), when the proxy checks
@@ -126,6 +110,29 @@ pub fn clone_remote(clone: RemoteClone) -> Result<String, CheckoutError> {
     match limit_hit.lock().ok().and_then(|hit| hit.clone()) {
         Some(reason) if result.is_err() => Err(CheckoutError::Stopped(reason)),
         _ => result,
+    }
+}
+
+/// Answers a remote's request for credentials: the server's SSH agent or git credential
+/// helpers, and only when the operator lists the host.
+fn credentials(
+    allowed_here: bool,
+) -> impl FnMut(&str, Option<&str>, CredentialType) -> Result<Cred, git2::Error> {
+    move |url, username, allowed| {
+        if !allowed_here {
+            return Err(git2::Error::from_str(
+                "the remote asks for credentials, and the server gives its own only to hosts \
+                 listed in [git] credential_hosts",
+            ));
+        }
+        if allowed.contains(CredentialType::SSH_KEY) {
+            Cred::ssh_key_from_agent(username.unwrap_or("git"))
+        } else if allowed.contains(CredentialType::USER_PASS_PLAINTEXT) {
+            let config = git2::Config::open_default()?;
+            Cred::credential_helper(&config, url, username)
+        } else {
+            Cred::default()
+        }
     }
 }
 

@@ -21,33 +21,14 @@ pub async fn clone_remote(
     let remote =
         RemoteUrl::parse(url).ok_or_else(|| refused(format!("'{url}' is not a clonable URL")))?;
     let credentials = policy.gives_credentials_to(&remote.host);
-    let mut clone_url = url.to_string();
-    let proxy = match remote.transport {
-        Transport::Ssh if !credentials => {
-            return Err(refused(format!(
-                "SSH clones are made only from hosts listed in [git] credential_hosts; '{}' is \
-                 not one",
-                remote.host
-            )));
-        }
-        Transport::Ssh => None,
-        Transport::Http | Transport::Https => {
-            let upstream = match remote.transport {
-                Transport::Https => Upstream::Tunnel,
-                _ => Upstream::Origin {
-                    host: remote.host.clone(),
-                    port: remote.port,
-                },
-            };
-            let relay = CloneProxy::start(policy.clone(), upstream)
-                .await
-                .map_err(|e| refused(format!("cannot start the clone relay: {e}")))?;
-            if remote.transport == Transport::Http {
-                clone_url = format!("{}{}", relay.url(), path_of(url));
-            }
-            Some(relay)
-        }
-    };
+    if remote.transport == Transport::Ssh && !credentials {
+        return Err(refused(format!(
+            "SSH clones are made only from hosts listed in [git] credential_hosts; '{}' is not \
+             one",
+            remote.host
+        )));
+    }
+    let (proxy, clone_url) = relay(url, &remote, policy).await?;
     let clone = RemoteClone {
         url: clone_url,
         branch: branch.to_string(),
@@ -78,4 +59,33 @@ pub async fn clone_remote(
 fn path_of(url: &str) -> &str {
     let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
     rest.find('/').map_or("/", |slash| &rest[slash..])
+}
+
+/// The relay an HTTP(S) clone goes through, and the URL libgit2 is given: an `http://`
+/// remote's URL names the relay itself. SSH clones have none.
+async fn relay(
+    url: &str,
+    remote: &RemoteUrl,
+    policy: &RemotePolicy,
+) -> Result<(Option<CloneProxy>, String), CheckoutError> {
+    let upstream = match remote.transport {
+        Transport::Ssh => return Ok((None, url.to_string())),
+        Transport::Https => Upstream::Tunnel,
+        Transport::Http => Upstream::Origin {
+            host: remote.host.clone(),
+            port: remote.port,
+        },
+    };
+    let relay = CloneProxy::start(policy.clone(), upstream)
+        .await
+        .map_err(|e| {
+            CheckoutError::Stopped(CloneStopped::Refused(format!(
+                "cannot start the clone relay: {e}"
+            )))
+        })?;
+    let clone_url = match remote.transport {
+        Transport::Http => format!("{}{}", relay.url(), path_of(url)),
+        _ => url.to_string(),
+    };
+    Ok((Some(relay), clone_url))
 }
