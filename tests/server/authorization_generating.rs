@@ -11,7 +11,7 @@ use crate::support::api::{ADMIN_KEY, As, create_user, get, grant, post, request}
 use crate::support::fake_ai::{FakeClaude, SampleRepo};
 use crate::support::git_http::GitHttpServer;
 use crate::support::server::RunningServer;
-use crate::support::ws::{WsAuth, connect};
+use crate::support::ws::{WsAuth, connect, listed_by};
 
 struct World {
     fake: FakeClaude,
@@ -29,17 +29,7 @@ impl World {
         let fake = FakeClaude::new(PAGES);
         let repo = SampleRepo::new();
         let git = GitHttpServer::serving(&repo);
-        let path = fake.path_var();
-        let (sandbox_key, writable) = fake.sandbox_env();
-        let server = RunningServer::start(
-            &format!("[git]\nallow_hosts = [\"{}\"]\n", git.authority),
-            &[
-                ("ADMIN_KEY", ADMIN_KEY),
-                ("PATH", path.as_str()),
-                (sandbox_key, writable.as_str()),
-                ("AI_MODEL", "opus"),
-            ],
-        );
+        let server = crate::generation::start_with(&fake, &git.allowed_by_config());
         let viewer = create_user(&server, "vic", "viewer").await;
         let owner = create_user(&server, "alice", "user").await;
         let other = create_user(&server, "olivia", "user").await;
@@ -202,19 +192,7 @@ async fn write_routes_against_a_generating_variant_answer_each_caller_as_the_spe
 async fn the_socket_shows_a_generating_variant_to_those_who_may_see_it_only() {
     let world = World::new().await;
     let name = world.repo.project();
-    let listed = |sync: &Value| -> Vec<(String, String)> {
-        sync["projects"]
-            .as_array()
-            .expect("projects")
-            .iter()
-            .map(|p| {
-                (
-                    p["name"].as_str().unwrap_or_default().to_string(),
-                    p["status"].as_str().unwrap_or_default().to_string(),
-                )
-            })
-            .collect()
-    };
+    let listed = |sync: &Value| listed_by(sync, "status");
     let alices = vec![(name.clone(), "generating".to_string())];
     for (who, key, expected) in [
         ("viewer", world.viewer.as_str(), alices.clone()),

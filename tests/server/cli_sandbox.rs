@@ -7,22 +7,11 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 
 use crate::generation::{PAGES, finished, generate};
-use crate::support::api::ADMIN_KEY;
 use crate::support::fake_ai::{FakeClaude, SampleRepo};
 use crate::support::server::{RunningServer, docsfy_command};
 
 fn server(fake: &FakeClaude, mode: &str) -> RunningServer {
-    let path = fake.path_var();
-    let (sandbox_key, writable) = fake.sandbox_env();
-    RunningServer::start(
-        &format!("[sandbox]\nmode = \"{mode}\"\n"),
-        &[
-            ("ADMIN_KEY", ADMIN_KEY),
-            ("PATH", path.as_str()),
-            (sandbox_key, writable.as_str()),
-            ("AI_MODEL", "opus"),
-        ],
-    )
+    crate::generation::start_with(fake, &format!("[sandbox]\nmode = \"{mode}\"\n"))
 }
 
 /// A repository shipping a claude hook that writes `marker`, and MCP and gemini settings.

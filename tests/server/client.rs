@@ -137,20 +137,7 @@ async fn admin_commands_manage_users_and_access() {
     );
 
     let repo = SampleRepo::new();
-    let path = repo.path().display().to_string();
-    assert_eq!(
-        client
-            .run(&[
-                "generate",
-                "--repo-path",
-                &path,
-                "--provider",
-                "claude",
-                "-w"
-            ])
-            .code,
-        0
-    );
+    assert_eq!(client.generate_watching(&repo, &[]).code, 0);
     let project = repo.project();
     let granted = client.run(&[
         "admin",
@@ -228,15 +215,7 @@ async fn models_lists_the_providers_and_marks_the_defaults() {
     let client = Client::new();
     client.init(&server, ADMIN_KEY);
     let repo = SampleRepo::new();
-    let path = repo.path().display().to_string();
-    let made = client.run(&[
-        "generate",
-        "--repo-path",
-        &path,
-        "--provider",
-        "claude",
-        "-w",
-    ]);
+    let made = client.generate_watching(&repo, &[]);
     assert_eq!(made.code, 0, "{}", made.stderr);
     let listed = client.run(&["models"]);
     assert!(

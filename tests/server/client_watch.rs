@@ -16,16 +16,8 @@ async fn generate_watch_follows_to_ready_and_the_listings_read_back() {
     let client = Client::new();
     client.init(&server, ADMIN_KEY);
     let repo = SampleRepo::new();
-    let path = repo.path().display().to_string();
 
-    let watched = client.run(&[
-        "generate",
-        "--repo-path",
-        &path,
-        "--provider",
-        "claude",
-        "-w",
-    ]);
+    let watched = client.generate_watching(&repo, &[]);
     assert_eq!(watched.code, 0, "{}{}", watched.stdout, watched.stderr);
     assert!(
         watched.stdout.starts_with(&format!(
@@ -163,15 +155,7 @@ async fn generate_watch_ends_non_zero_with_the_server_s_message() {
     let client = Client::new();
     client.init(&server, ADMIN_KEY);
     let repo = SampleRepo::new();
-    let path = repo.path().display().to_string();
-    let failed = client.run(&[
-        "generate",
-        "--repo-path",
-        &path,
-        "--provider",
-        "claude",
-        "--watch",
-    ]);
+    let failed = client.generate_watching(&repo, &[]);
     assert_eq!(failed.code, 1, "{}{}", failed.stdout, failed.stderr);
     let last = failed.stderr.lines().last().unwrap_or_default();
     assert!(
@@ -190,6 +174,7 @@ async fn interrupted_watch(extra: &[&str]) -> (Ran, RunningServer, Client, Sampl
     let repo = SampleRepo::new();
     let path = repo.path().display().to_string();
     fake.slow(true);
+    // Spawned, not run: the test signals it while it watches.
     let mut args = vec![
         "generate",
         "--repo-path",

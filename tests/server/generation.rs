@@ -16,10 +16,16 @@ pub(crate) const PAGES: &[(&str, &str)] = &[
 ];
 
 pub(crate) fn start(fake: &FakeClaude) -> RunningServer {
+    start_with(fake, "")
+}
+
+/// A server with `config` as its config file whose claude is `fake` (the admin key, plain
+/// cookies, `opus` as the default model).
+pub(crate) fn start_with(fake: &FakeClaude, config: &str) -> RunningServer {
     let path = fake.path_var();
     let (sandbox_key, writable) = fake.sandbox_env();
     RunningServer::start(
-        "",
+        config,
         &[
             ("ADMIN_KEY", ADMIN_KEY),
             ("SECURE_COOKIES", "false"),

@@ -9,24 +9,13 @@ use crate::support::api::{ADMIN_KEY, As, create_user, get, grant, post};
 use crate::support::client::Client;
 use crate::support::fake_ai::{FakeClaude, SampleRepo};
 use crate::support::git_http::GitHttpServer;
-use crate::support::server::RunningServer;
 
 #[tokio::test]
 async fn an_id_names_its_variant_for_those_who_may_see_it() {
     let fake = FakeClaude::new(PAGES);
     let repo = SampleRepo::new();
     let git = GitHttpServer::serving(&repo);
-    let path = fake.path_var();
-    let (sandbox_key, writable) = fake.sandbox_env();
-    let server = RunningServer::start(
-        &format!("[git]\nallow_hosts = [\"{}\"]\n", git.authority),
-        &[
-            ("ADMIN_KEY", ADMIN_KEY),
-            ("PATH", path.as_str()),
-            (sandbox_key, writable.as_str()),
-            ("AI_MODEL", "opus"),
-        ],
-    );
+    let server = crate::generation::start_with(&fake, &git.allowed_by_config());
     let alice = create_user(&server, "alice", "user").await;
     let vic = create_user(&server, "vic", "viewer").await;
     let olivia = create_user(&server, "olivia", "user").await;

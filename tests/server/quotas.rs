@@ -9,17 +9,7 @@ use crate::support::fake_ai::{FakeClaude, SampleRepo};
 use crate::support::server::RunningServer;
 
 fn server(fake: &FakeClaude, config: &str) -> RunningServer {
-    let path = fake.path_var();
-    let (sandbox_key, writable) = fake.sandbox_env();
-    RunningServer::start(
-        config,
-        &[
-            ("ADMIN_KEY", ADMIN_KEY),
-            ("PATH", path.as_str()),
-            (sandbox_key, writable.as_str()),
-            ("AI_MODEL", "opus"),
-        ],
-    )
+    crate::generation::start_with(fake, config)
 }
 
 async fn generate_as(server: &RunningServer, key: &str, repo: &SampleRepo) -> (u16, String) {

@@ -11,17 +11,7 @@ use crate::support::git_http::GitHttpServer;
 use crate::support::server::RunningServer;
 
 fn server(fake: &FakeClaude, git: &str) -> RunningServer {
-    let path = fake.path_var();
-    let (sandbox_key, writable) = fake.sandbox_env();
-    RunningServer::start(
-        &format!("[git]\n{git}\n"),
-        &[
-            ("ADMIN_KEY", ADMIN_KEY),
-            ("PATH", path.as_str()),
-            (sandbox_key, writable.as_str()),
-            ("AI_MODEL", "opus"),
-        ],
-    )
+    crate::generation::start_with(fake, &format!("[git]\n{git}\n"))
 }
 
 /// `alice` (a user) asks for a generation of `url`; the answer.

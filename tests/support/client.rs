@@ -48,6 +48,22 @@ impl Client {
         ran(self.command(args).output().expect("run docsfy"))
     }
 
+    /// `generate --repo-path REPO --provider claude -w`, plus `extra`: a generation watched
+    /// to its end.
+    pub fn generate_watching(&self, repo: &super::fake_ai::SampleRepo, extra: &[&str]) -> Ran {
+        let path = repo.path().display().to_string();
+        let mut args = vec![
+            "generate",
+            "--repo-path",
+            &path,
+            "--provider",
+            "claude",
+            "-w",
+        ];
+        args.extend_from_slice(extra);
+        self.run(&args)
+    }
+
     /// Runs with `input` on stdin (answers to prompts).
     pub fn answer(&self, args: &[&str], input: &str) -> Ran {
         use std::io::Write as _;

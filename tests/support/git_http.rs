@@ -66,6 +66,11 @@ impl GitHttpServer {
         GitHttpServer::start(Behaviour::Stall, None)
     }
 
+    /// A server config that allows this git server although it is on loopback.
+    pub fn allowed_by_config(&self) -> String {
+        format!("[git]\nallow_hosts = [\"{}\"]\n", self.authority)
+    }
+
     /// The clone URL of `repo` on this server.
     pub fn url(&self, repo: &SampleRepo) -> String {
         format!("{}/acme/{}.git", self.base, repo.project())

@@ -192,6 +192,11 @@ impl Socket {
 
 /// The `(name, owner)` of each project in a `sync`, in order.
 pub fn listed(sync: &Value) -> Vec<(String, String)> {
+    listed_by(sync, "owner")
+}
+
+/// The `(name, <field>)` of each project in a `sync`, in order.
+pub fn listed_by(sync: &Value, field: &str) -> Vec<(String, String)> {
     sync["projects"]
         .as_array()
         .expect("projects")
@@ -199,7 +204,7 @@ pub fn listed(sync: &Value) -> Vec<(String, String)> {
         .map(|p| {
             (
                 p["name"].as_str().unwrap_or_default().to_string(),
-                p["owner"].as_str().unwrap_or_default().to_string(),
+                p[field].as_str().unwrap_or_default().to_string(),
             )
         })
         .collect()
