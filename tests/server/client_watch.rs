@@ -172,20 +172,10 @@ async fn interrupted_watch(extra: &[&str]) -> (Ran, RunningServer, Client, Sampl
     let client = Client::new();
     client.init(&server, ADMIN_KEY);
     let repo = SampleRepo::new();
-    let path = repo.path().display().to_string();
     fake.slow(true);
     // Spawned, not run: the test signals it while it watches.
-    let mut args = vec![
-        "generate",
-        "--repo-path",
-        &path,
-        "--provider",
-        "claude",
-        "-w",
-    ];
-    args.extend_from_slice(extra);
     let mut child = client
-        .command(&args)
+        .watch_command(&repo, extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

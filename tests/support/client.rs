@@ -51,6 +51,14 @@ impl Client {
     /// `generate --repo-path REPO --provider claude -w`, plus `extra`: a generation watched
     /// to its end.
     pub fn generate_watching(&self, repo: &super::fake_ai::SampleRepo, extra: &[&str]) -> Ran {
+        ran(self
+            .watch_command(repo, extra)
+            .output()
+            .expect("run docsfy"))
+    }
+
+    /// The command [`Client::generate_watching`] runs, for a test that drives it itself.
+    pub fn watch_command(&self, repo: &super::fake_ai::SampleRepo, extra: &[&str]) -> Command {
         let path = repo.path().display().to_string();
         let mut args = vec![
             "generate",
@@ -61,7 +69,7 @@ impl Client {
             "-w",
         ];
         args.extend_from_slice(extra);
-        self.run(&args)
+        self.command(&args)
     }
 
     /// Runs with `input` on stdin (answers to prompts).

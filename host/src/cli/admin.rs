@@ -63,22 +63,35 @@ pub async fn users(api: &Api, command: UsersCommand) -> CliResult {
             new_key,
             json,
         } => {
-            let body = match new_key {
-                Some(key) => json!({"new_key": key}),
-                None => json!({}),
-            };
             let path = format!("/api/admin/users/{}/rotate-key", segment(&username));
-            let rotated = api.post(&path, body).await?;
-            if json {
-                print_json(&rotated);
-            } else {
-                println!(
-                    "User: {}\nNew API Key: {}\n\nSave this API key -- it will not be shown again.",
-                    text(&rotated, "username"),
-                    text(&rotated, "new_api_key")
-                );
-            }
+            rotate_key(api, &path, new_key.as_deref(), json, "").await?;
         }
+    }
+    Ok(())
+}
+
+/// Rotates a key at `path` (a user's, or the caller's own) and shows the new one once;
+/// `hint` follows the usual warning.
+pub(super) async fn rotate_key(
+    api: &Api,
+    path: &str,
+    new_key: Option<&str>,
+    json: bool,
+    hint: &str,
+) -> CliResult {
+    let body = match new_key {
+        Some(key) => json!({"new_key": key}),
+        None => json!({}),
+    };
+    let rotated = api.post(path, body).await?;
+    if json {
+        print_json(&rotated);
+    } else {
+        println!(
+            "User: {}\nNew API Key: {}\n\nSave this API key -- it will not be shown again.{hint}",
+            text(&rotated, "username"),
+            text(&rotated, "new_api_key")
+        );
     }
     Ok(())
 }

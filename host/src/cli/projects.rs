@@ -369,20 +369,6 @@ pub async fn whoami(api: &Api, json: bool) -> CliResult {
 }
 
 pub async fn rotate_own_key(api: &Api, new_key: Option<&str>, json: bool) -> CliResult {
-    let body = match new_key {
-        Some(key) => json!({"new_key": key}),
-        None => json!({}),
-    };
-    let rotated = api.post("/api/auth/rotate-key", body).await?;
-    if json {
-        print_json(&rotated);
-    } else {
-        println!(
-            "User: {}\nNew API Key: {}\n\nSave this API key -- it will not be shown again. \
-             Update your profile with: docsfy config set servers.<profile>.password <key>",
-            text(&rotated, "username"),
-            text(&rotated, "new_api_key")
-        );
-    }
-    Ok(())
+    let hint = " Update your profile with: docsfy config set servers.<profile>.password <key>";
+    super::admin::rotate_key(api, "/api/auth/rotate-key", new_key, json, hint).await
 }
