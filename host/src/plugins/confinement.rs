@@ -68,6 +68,9 @@ pub struct ProgramSandbox {
     bwrap: PathBuf,
     /// Paths that are never made visible, nor anything holding them: the data directory.
     hidden: Vec<PathBuf>,
+    /// The system directories bound whole ([`SYSTEM_DIRS`]); a hidden path inside one of
+    /// them (a data directory under `/opt`) is covered by an empty directory.
+    system_dirs: Vec<PathBuf>,
 }
 
 /// What one program may see beyond the system: read-only and writable paths.
@@ -112,7 +115,12 @@ impl ProgramSandbox {
             .into_iter()
             .map(|path| std::fs::canonicalize(&path).unwrap_or(path))
             .collect();
-        let sandbox = ProgramSandbox { bwrap, hidden };
+        let system_dirs = SYSTEM_DIRS.iter().map(PathBuf::from).collect();
+        let sandbox = ProgramSandbox {
+            bwrap,
+            hidden,
+            system_dirs,
+        };
         let probe = process::find_on_path("true", search_path)
             .unwrap_or_else(|| PathBuf::from("/bin/true"));
         let run = sandbox.confine(
@@ -153,10 +161,20 @@ impl ProgramSandbox {
             "--cap-drop",
             "ALL",
         ]);
-        for dir in SYSTEM_DIRS.iter().map(Path::new) {
+        for dir in &self.system_dirs {
             match std::fs::read_link(dir) {
                 Ok(target) => args.three("--symlink", &target, dir),
                 Err(_) => args.three("--ro-bind-try", dir, dir),
+            }
+        }
+        // Later binds (the checkout) may still show parts of a hidden path; nothing else of
+        // it is there, even where a system directory holds it.
+        for hidden in &self.hidden {
+            if self.system_dirs.iter().any(|dir| {
+                let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.clone());
+                hidden.starts_with(dir)
+            }) {
+                args.two("--tmpfs", hidden);
             }
         }
         for entry in ETC_ENTRIES {
@@ -175,13 +193,13 @@ impl ProgramSandbox {
             program_dirs.push(dir);
         }
         for path in program_dirs.iter().chain(&view.read_only) {
-            if self.may_show(path) {
-                args.three("--ro-bind-try", path, path);
+            if let Some(real) = self.showable(path) {
+                args.three("--ro-bind-try", &real, path);
             }
         }
         for path in &view.writable {
-            if self.may_show(path) {
-                args.three("--bind-try", path, path);
+            if let Some(real) = self.showable(path) {
+                args.three("--bind-try", &real, path);
             }
         }
         args.three("--ro-bind", &run.workdir, &run.workdir);
@@ -199,15 +217,17 @@ impl ProgramSandbox {
         run
     }
 
-    /// Whether `path` can be shown without showing a hidden path: it must be absolute and
-    /// neither inside a hidden path nor holding one.
-    fn may_show(&self, path: &Path) -> bool {
-        let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-        path.is_absolute()
+    /// The real path to bind for `path` when it can be shown without showing a hidden path:
+    /// absolute, neither inside a hidden path nor holding one. The checked path itself is
+    /// what bubblewrap binds, so a link swapped after the check cannot point it elsewhere.
+    fn showable(&self, path: &Path) -> Option<PathBuf> {
+        let real = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        let shown = real.is_absolute()
             && self
                 .hidden
                 .iter()
-                .all(|hidden| !hidden.starts_with(&path) && !path.starts_with(hidden))
+                .all(|hidden| !hidden.starts_with(&real) && !real.starts_with(hidden));
+        shown.then_some(real)
     }
 }
 

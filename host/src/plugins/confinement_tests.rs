@@ -101,6 +101,37 @@ async fn paths_that_hold_or_lie_in_the_data_directory_are_never_shown() {
 }
 
 #[tokio::test]
+async fn a_data_directory_inside_a_system_directory_stays_hidden_but_its_checkout_shows() {
+    // As a data directory under /opt would be: the system directory is bound whole. Not
+    // under /tmp, which every sandbox has of its own.
+    let scratch = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/tmp");
+    std::fs::create_dir_all(&scratch).expect("scratch");
+    let system = tempfile::tempdir_in(&scratch).expect("a system directory");
+    let data = system.path().join("docsfy");
+    let checkout = data.join("work/job/checkout");
+    std::fs::create_dir_all(&checkout).expect("checkout");
+    std::fs::write(data.join("server-secret"), "s3cret").expect("secret");
+    std::fs::write(checkout.join("README.md"), "# Readme").expect("readme");
+    std::fs::write(system.path().join("tool"), "a tool").expect("tool");
+    let mut sandbox = sandbox(&data).await;
+    sandbox.system_dirs.push(system.path().to_path_buf());
+    let script = format!(
+        "cat {tool}; echo; cat README.md; echo; cat {secret} 2>/dev/null || echo no-secret",
+        tool = system.path().join("tool").display(),
+        secret = data.join("server-secret").display(),
+    );
+    let output = run_program(sandbox.confine(shell(&script, &checkout), &SandboxView::default()))
+        .await
+        .expect("runs");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "a tool\n# Readme\nno-secret\n",
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[tokio::test]
 async fn a_timeout_stops_everything_inside_the_sandbox() {
     let checkout = tempfile::tempdir().expect("checkout");
     let sandbox = sandbox(Path::new("/nonexistent-data-dir")).await;
