@@ -63,6 +63,17 @@ struct Shared {
 }
 
 impl Shared {
+    /// Counts `n` more bytes received; false (and the clone stopped) past the size limit.
+    fn count(&self, n: usize) -> bool {
+        use std::sync::atomic::Ordering;
+        let total = self.received.fetch_add(n as u64, Ordering::Relaxed) + n as u64;
+        if total > self.policy.max_clone_bytes {
+            self.stop(CloneStopped::TooBig(self.policy.max_clone_bytes / (1024 * 1024)));
+            return false;
+        }
+        true
+    }
+
     /// Records the first reason the clone was stopped.
     fn stop(&self, reason: CloneStopped) {
         if let Ok(mut stopped) = self.stopped.lock() {
@@ -257,11 +268,10 @@ impl Request {
     }
 }
 
-/// The `Location` of a response that starts with a 3xx status line.
-fn redirect_location(start: &[u8]) -> Option<String> {
-    let text = String::from_utf8_lossy(start);
-    let status = text.split(' ').nth(1)?;
-    if !(status.len() == 3 && status.starts_with('3')) {
+/// The `Location` of a response head with a 3xx status.
+fn redirect_location(head: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(head);
+    if status_class(&text) != Some(b'3') {
         return None;
     }
     let location = text
@@ -273,6 +283,33 @@ fn redirect_location(start: &[u8]) -> Option<String> {
         })
         .unwrap_or_else(|| "another location".into());
     Some(location)
+}
+
+/// The first digit of a response head's status code.
+fn status_class(head: &str) -> Option<u8> {
+    let status = head.split(' ').nth(1)?;
+    (status.len() >= 3 && status.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| status.as_bytes()[0])
+}
+
+/// A final response head rewritten to end the connection after it, so that libgit2 sends
+/// its next request on a new connection, which passes the relay again.
+fn closing_head(head: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(head);
+    let text = text.strip_suffix("\r\n\r\n").unwrap_or(&text);
+    let mut out = String::with_capacity(text.len() + 24);
+    for line in text.split("\r\n") {
+        let name = line.split(':').next().unwrap_or_default().trim();
+        if !["connection", "keep-alive"]
+            .iter()
+            .any(|n| name.eq_ignore_ascii_case(n))
+        {
+            out.push_str(line);
+            out.push_str("\r\n");
+        }
+    }
+    out.push_str("Connection: close\r\n\r\n");
+    out.into_bytes()
 }
 
 async fn refuse(client: &mut TcpStream, shared: &Shared, reason: String) {
@@ -294,41 +331,97 @@ async fn connect_any(addresses: &[SocketAddr]) -> Option<TcpStream> {
 }
 
 /// Copies what the remote sends, counting it against the clone's size limit. From an HTTP
-/// origin, a redirect ends the clone: libgit2 would follow it around the relay.
+/// origin, the response heads are read whole first: a redirect ends the clone (libgit2 would
+/// follow it around the relay), interim `1xx` heads pass, and the final head is made to
+/// close the connection.
 async fn copy_counted(
     mut from: impl AsyncRead + Unpin,
     mut to: impl AsyncWrite + Unpin,
     shared: &Shared,
     origin: bool,
 ) {
-    use std::sync::atomic::Ordering;
-    let mut buffer = vec![0u8; 64 * 1024];
-    let mut first = origin;
-    while let Ok(n @ 1..) = from.read(&mut buffer).await {
-        if std::mem::take(&mut first)
-            && let Some(location) = redirect_location(&buffer[..n])
-        {
-            shared.stop(CloneStopped::Refused(format!(
-                "the git server redirected the clone to {location}; redirects of http:// \
-                 remotes are not followed (use the repository's final URL)"
-            )));
-            let _ = to
-                .write_all(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n")
-                .await;
-            return;
-        }
-        let total = shared.received.fetch_add(n as u64, Ordering::Relaxed) + n as u64;
-        if total > shared.policy.max_clone_bytes {
-            shared.stop(CloneStopped::TooBig(
-                shared.policy.max_clone_bytes / (1024 * 1024),
-            ));
-            return;
-        }
-        if to.write_all(&buffer[..n]).await.is_err() {
-            return;
+    let mut body = Vec::new();
+    if origin {
+        match origin_head(&mut from, shared).await {
+            Some(Answer::Pass { head, rest }) => {
+                if to.write_all(&head).await.is_err() {
+                    return;
+                }
+                body = rest;
+            }
+            Some(Answer::Redirect(location)) => {
+                shared.stop(CloneStopped::Refused(format!(
+                    "the git server redirected the clone to {location}; redirects of http:// \
+                     remotes are not followed (use the repository's final URL)"
+                )));
+                let _ = to
+                    .write_all(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n")
+                    .await;
+                return;
+            }
+            None => return,
         }
     }
+    let mut buffer = vec![0u8; 64 * 1024];
+    let mut pending = body.len();
+    buffer[..pending].copy_from_slice(&body);
+    loop {
+        if pending == 0 {
+            match from.read(&mut buffer).await {
+                Ok(n @ 1..) => pending = n,
+                _ => break,
+            }
+        }
+        if !shared.count(pending) || to.write_all(&buffer[..pending]).await.is_err() {
+            return;
+        }
+        pending = 0;
+    }
     let _ = to.shutdown().await;
+}
+
+/// What an HTTP origin answered, once its final response head is in.
+enum Answer {
+    /// Heads to pass on (interim ones as they were, the final one closing), and the start
+    /// of the body that came with them.
+    Pass { head: Vec<u8>, rest: Vec<u8> },
+    /// A redirect to this location.
+    Redirect(String),
+}
+
+/// Reads response heads up to the final one; `None` when the origin closed, sent something
+/// that is not HTTP or went over the size limit first.
+async fn origin_head(from: &mut (impl AsyncRead + Unpin), shared: &Shared) -> Option<Answer> {
+    let mut buffer = Vec::with_capacity(4096);
+    let mut passed = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        while let Some(end) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+            let rest = buffer.split_off(end + 4);
+            let head = std::mem::replace(&mut buffer, rest);
+            if let Some(location) = redirect_location(&head) {
+                return Some(Answer::Redirect(location));
+            }
+            match status_class(&String::from_utf8_lossy(&head))? {
+                b'1' => passed.extend_from_slice(&head),
+                _ => {
+                    passed.extend_from_slice(&closing_head(&head));
+                    return Some(Answer::Pass {
+                        head: passed,
+                        rest: buffer,
+                    });
+                }
+            }
+        }
+        if buffer.len() > MAX_HEAD {
+            return None;
+        }
+        let n = from.read(&mut chunk).await.ok()?;
+        if n == 0 || !shared.count(n) {
+            return None;
+        }
+        buffer.extend_from_slice(&chunk[..n]);
+    }
 }
 
 #[cfg(test)]

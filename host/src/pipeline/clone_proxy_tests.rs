@@ -1,4 +1,4 @@
-use super::{Request, Upstream, redirect_location};
+use super::{CloneStopped, Request, Upstream, redirect_location};
 
 #[test]
 fn origin_requests_name_the_remote_and_close_after_one_answer() {
@@ -104,4 +104,80 @@ fn redirects_are_recognised_by_their_status() {
         Some("http://10.0.0.1/r".into())
     );
     assert_eq!(redirect_location(b"HTTP/1.1 200 OK\r\n\r\n"), None);
+}
+
+/// One GET through an origin relay to a server that answers with `chunks`, written one at
+/// a time with a pause between them; what reached the client, and why the clone stopped.
+async fn origin_answering(chunks: &'static [&'static str]) -> (String, Option<CloneStopped>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let server = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("server");
+    let port = server.local_addr().expect("address").port();
+    tokio::spawn(async move {
+        let (mut stream, _) = server.accept().await.expect("accept");
+        let mut request = [0u8; 4096];
+        let _ = stream.read(&mut request).await;
+        for chunk in chunks {
+            let _ = stream.write_all(chunk.as_bytes()).await;
+            tokio::time::sleep(std::time::Duration::from_millis(30)).await;
+        }
+    });
+    let policy =
+        crate::pipeline::remote::RemotePolicy::from_settings(&crate::config::GitSettings {
+            allow_hosts: vec![format!("127.0.0.1:{port}")],
+            ..Default::default()
+        });
+    let upstream = Upstream::Origin {
+        host: "127.0.0.1".into(),
+        port,
+    };
+    let relay = super::CloneProxy::start(policy, upstream)
+        .await
+        .expect("relay");
+    let mut client = tokio::net::TcpStream::connect(relay.address)
+        .await
+        .expect("connect");
+    client
+        .write_all(b"GET /r.git/info/refs HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .expect("write");
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        client.read_to_end(&mut answer),
+    );
+    let _ = read.await.expect("the relay closes in time");
+    (String::from_utf8_lossy(&answer).into_owned(), relay.stopped())
+}
+
+#[tokio::test]
+async fn a_redirect_is_refused_however_its_head_arrives() {
+    let split: &[&str] = &["HTT", "P/1.1 30", "2 Found\r\nLocation: http://10.0.0.1/r\r\n\r\n"];
+    let interim: &[&str] = &[
+        "HTTP/1.1 100 Continue\r\n\r\n",
+        "HTTP/1.1 301 Moved\r\nLocation: http://10.0.0.1/r\r\n\r\n",
+    ];
+    for chunks in [split, interim] {
+        let (answer, stopped) = origin_answering(chunks).await;
+        assert!(!answer.contains("10.0.0.1"), "{chunks:?} reached git: {answer}");
+        assert!(
+            matches!(&stopped, Some(CloneStopped::Refused(reason)) if reason.contains("http://10.0.0.1/r")),
+            "{chunks:?}: {stopped:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_answer_passes_with_the_connection_closing_after_it() {
+    let chunks: &[&str] = &[
+        "HTTP/1.1 200 OK\r\nConnection: keep-alive\r\nContent-Length: 5\r\n\r\nhel",
+        "lo",
+    ];
+    let (answer, stopped) = origin_answering(chunks).await;
+    assert_eq!(
+        answer,
+        "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello"
+    );
+    assert_eq!(stopped, None);
 }
