@@ -9,11 +9,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use git2::build::RepoBuilder;
-use git2::{
-    Cred, CredentialType, DiffFormat, ErrorCode, FetchOptions, Oid, RemoteCallbacks, Repository,
-};
+use git2::{DiffFormat, ErrorCode, FetchOptions, Oid, RemoteCallbacks, Repository};
 
 use super::clone_proxy::CloneStopped;
+use super::credentials::{self, CredentialScope};
 
 /// Commits fetched from a remote: enough to diff against the last generation in most cases;
 /// when the old commit is deeper, the run regenerates everything.
@@ -54,8 +53,8 @@ pub struct RemoteClone {
     pub proxy: Option<String>,
     /// Whether a redirect of the first request is followed (the proxy checks its host).
     pub follow_redirects: bool,
-    /// Whether the server's SSH agent and credential helpers may answer the remote.
-    pub credentials: bool,
+    /// Who may be given the server's SSH agent and credential helpers.
+    pub credentials: CredentialScope,
     /// The most the transfer may receive.
     pub max_bytes: u64,
     /// How long the transfer may take.
@@ -87,7 +86,7 @@ pub fn clone_remote(clone: RemoteClone) -> Result<String, CheckoutError> {
             None => true,
         }
     });
-    callbacks.credentials(credentials(clone.credentials));
+    callbacks.credentials(credentials::answer(clone.credentials));
     let mut fetch = FetchOptions::new();
     fetch.remote_callbacks(callbacks);
     // Redirects of the first request only (a renamed repository), when the proxy checks
@@ -110,29 +109,6 @@ pub fn clone_remote(clone: RemoteClone) -> Result<String, CheckoutError> {
     match limit_hit.lock().ok().and_then(|hit| hit.clone()) {
         Some(reason) if result.is_err() => Err(CheckoutError::Stopped(reason)),
         _ => result,
-    }
-}
-
-/// Answers a remote's request for credentials: the server's SSH agent or git credential
-/// helpers, and only when the operator lists the host.
-fn credentials(
-    allowed_here: bool,
-) -> impl FnMut(&str, Option<&str>, CredentialType) -> Result<Cred, git2::Error> {
-    move |url, username, allowed| {
-        if !allowed_here {
-            return Err(git2::Error::from_str(
-                "the remote asks for credentials, and the server gives its own only to hosts \
-                 listed in [git] credential_hosts",
-            ));
-        }
-        if allowed.contains(CredentialType::SSH_KEY) {
-            Cred::ssh_key_from_agent(username.unwrap_or("git"))
-        } else if allowed.contains(CredentialType::USER_PASS_PLAINTEXT) {
-            let config = git2::Config::open_default()?;
-            Cred::credential_helper(&config, url, username)
-        } else {
-            Cred::default()
-        }
     }
 }
 

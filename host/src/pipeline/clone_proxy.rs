@@ -68,7 +68,9 @@ impl Shared {
         use std::sync::atomic::Ordering;
         let total = self.received.fetch_add(n as u64, Ordering::Relaxed) + n as u64;
         if total > self.policy.max_clone_bytes {
-            self.stop(CloneStopped::TooBig(self.policy.max_clone_bytes / (1024 * 1024)));
+            self.stop(CloneStopped::TooBig(
+                self.policy.max_clone_bytes / (1024 * 1024),
+            ));
             return false;
         }
         true
@@ -288,8 +290,7 @@ fn redirect_location(head: &[u8]) -> Option<String> {
 /// The first digit of a response head's status code.
 fn status_class(head: &str) -> Option<u8> {
     let status = head.split(' ').nth(1)?;
-    (status.len() >= 3 && status.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| status.as_bytes()[0])
+    (status.len() >= 3 && status.bytes().all(|b| b.is_ascii_digit())).then(|| status.as_bytes()[0])
 }
 
 /// A final response head rewritten to end the connection after it, so that libgit2 sends

@@ -148,19 +148,29 @@ async fn origin_answering(chunks: &'static [&'static str]) -> (String, Option<Cl
         client.read_to_end(&mut answer),
     );
     let _ = read.await.expect("the relay closes in time");
-    (String::from_utf8_lossy(&answer).into_owned(), relay.stopped())
+    (
+        String::from_utf8_lossy(&answer).into_owned(),
+        relay.stopped(),
+    )
 }
 
 #[tokio::test]
 async fn a_redirect_is_refused_however_its_head_arrives() {
-    let split: &[&str] = &["HTT", "P/1.1 30", "2 Found\r\nLocation: http://10.0.0.1/r\r\n\r\n"];
+    let split: &[&str] = &[
+        "HTT",
+        "P/1.1 30",
+        "2 Found\r\nLocation: http://10.0.0.1/r\r\n\r\n",
+    ];
     let interim: &[&str] = &[
         "HTTP/1.1 100 Continue\r\n\r\n",
         "HTTP/1.1 301 Moved\r\nLocation: http://10.0.0.1/r\r\n\r\n",
     ];
     for chunks in [split, interim] {
         let (answer, stopped) = origin_answering(chunks).await;
-        assert!(!answer.contains("10.0.0.1"), "{chunks:?} reached git: {answer}");
+        assert!(
+            !answer.contains("10.0.0.1"),
+            "{chunks:?} reached git: {answer}"
+        );
         assert!(
             matches!(&stopped, Some(CloneStopped::Refused(reason)) if reason.contains("http://10.0.0.1/r")),
             "{chunks:?}: {stopped:?}"

@@ -7,6 +7,7 @@ use std::sync::atomic::AtomicBool;
 
 use super::checkout::{self, CheckoutError, RemoteClone};
 use super::clone_proxy::{CloneProxy, CloneStopped, Upstream};
+use super::credentials::CredentialScope;
 use super::remote::{RemotePolicy, RemoteUrl, Transport};
 
 /// Clones `branch` of `url` into `dest`; the commit it is at.
@@ -20,8 +21,7 @@ pub async fn clone_remote(
     let refused = |reason: String| CheckoutError::Stopped(CloneStopped::Refused(reason));
     let remote =
         RemoteUrl::parse(url).ok_or_else(|| refused(format!("'{url}' is not a clonable URL")))?;
-    let credentials = policy.gives_credentials_to(&remote.host);
-    if remote.transport == Transport::Ssh && !credentials {
+    if remote.transport == Transport::Ssh && !policy.gives_credentials_to(&remote.host) {
         return Err(refused(format!(
             "SSH clones are made only from hosts listed in [git] credential_hosts; '{}' is not \
              one",
@@ -29,6 +29,13 @@ pub async fn clone_remote(
         )));
     }
     let (proxy, clone_url) = relay(url, &remote, policy).await?;
+    let credentials = CredentialScope {
+        hosts: policy.credential_hosts().to_vec(),
+        relayed: proxy
+            .as_ref()
+            .filter(|_| remote.transport == Transport::Http)
+            .map(|relay| (relay.url(), url.to_string())),
+    };
     let clone = RemoteClone {
         url: clone_url,
         branch: branch.to_string(),
@@ -45,9 +52,20 @@ pub async fn clone_remote(
         max_bytes: policy.max_clone_bytes,
         timeout: policy.clone_timeout,
     };
-    let result = tokio::task::spawn_blocking(move || checkout::clone_remote(clone))
-        .await
-        .map_err(|e| CheckoutError::Git(format!("the clone did not finish: {e}")))?;
+    // The relay holds HTTP(S) clones to the time limit; an SSH connection that stalls gives
+    // libgit2 no progress callback to stop at, so the wait for it is bounded here (the
+    // blocking thread ends when its connection does, at the latest at its next progress
+    // callback, which is past the limit; its checkout is discarded).
+    let limit = policy.clone_timeout + std::time::Duration::from_secs(5);
+    let cloning = tokio::task::spawn_blocking(move || checkout::clone_remote(clone));
+    let result = match tokio::time::timeout(limit, cloning).await {
+        Ok(joined) => {
+            joined.map_err(|e| CheckoutError::Git(format!("the clone did not finish: {e}")))?
+        }
+        Err(_) => Err(CheckoutError::Stopped(CloneStopped::TooSlow(
+            policy.clone_timeout.as_secs(),
+        ))),
+    };
     // What the proxy saw explains a failure better than libgit2's view of it.
     match (result, proxy.and_then(|p| p.stopped())) {
         (Err(_), Some(reason)) => Err(CheckoutError::Stopped(reason)),

@@ -6,6 +6,7 @@
 mod ai;
 pub mod checkout;
 mod clone_proxy;
+pub mod credentials;
 pub mod error;
 mod fetch;
 pub mod incremental;

@@ -124,6 +124,11 @@ impl RemotePolicy {
             .any(|(allowed, p)| allowed == host && p.is_none_or(|p| p == port))
     }
 
+    /// The hosts the server's SSH agent and credential helpers may be used for.
+    pub fn credential_hosts(&self) -> &[String] {
+        &self.credential_hosts
+    }
+
     /// Whether the server's SSH agent and credential helpers may be used for `host`.
     pub fn gives_credentials_to(&self, host: &str) -> bool {
         self.credential_hosts.iter().any(|h| h == host)
