@@ -189,13 +189,31 @@ pub fn is_global(ip: IpAddr) -> bool {
             if let Some(v4) = v6.to_ipv4_mapped() {
                 return is_global(IpAddr::V4(v4));
             }
-            let first = v6.segments()[0];
+            let segments = v6.segments();
+            let embedded = |high: u16, low: u16| {
+                let [a, b] = high.to_be_bytes();
+                let [c, d] = low.to_be_bytes();
+                IpAddr::V4(std::net::Ipv4Addr::new(a, b, c, d))
+            };
+            // Translators reach the IPv4 address inside: NAT64 (64:ff9b::/96) and 6to4
+            // (2002::/16) are as public as it is.
+            if segments[..6] == [0x64, 0xff9b, 0, 0, 0, 0] {
+                return is_global(embedded(segments[6], segments[7]));
+            }
+            if segments[0] == 0x2002 {
+                return is_global(embedded(segments[1], segments[2]));
+            }
+            let first = segments[0];
             !(v6.is_loopback()
                 || v6.is_unspecified()
                 || v6.is_multicast()
                 || (first & 0xfe00) == 0xfc00 // unique local
                 || (first & 0xffc0) == 0xfe80 // link-local
-                || first == 0x2001 && v6.segments()[1] == 0x0db8) // documentation
+                || (first & 0xffc0) == 0xfec0 // site-local (deprecated)
+                || segments[..6] == [0; 6] // IPv4-compatible (deprecated)
+                || (first == 0x64 && segments[1] == 0xff9b && segments[2] == 1) // local NAT64
+                || (first == 0x2001 && segments[1] == 0) // Teredo: the IPv4 inside is hidden
+                || first == 0x2001 && segments[1] == 0x0db8) // documentation
         }
     }
 }

@@ -55,10 +55,25 @@ fn internal_addresses_are_not_global() {
         "fd00::1",
         "::ffff:127.0.0.1",
         "224.0.0.1",
+        // Translated to the IPv4 address inside: NAT64 and 6to4.
+        "64:ff9b::7f00:1",
+        "64:ff9b::a9fe:a9fe",
+        "2002:c0a8:0101::1",
+        "2002:7f00:1::",
+        "64:ff9b:1::1",
+        "2001:0:4136:e378::1",
+        "::127.0.0.1",
+        "fec0::1",
     ] {
         assert!(!is_global(internal.parse().expect("ip")), "{internal}");
     }
-    for public in ["140.82.112.3", "1.1.1.1", "2606:4700:4700::1111"] {
+    for public in [
+        "140.82.112.3",
+        "1.1.1.1",
+        "2606:4700:4700::1111",
+        "64:ff9b::8c52:7003",
+        "2002:8c52:7003::1",
+    ] {
         assert!(is_global(public.parse().expect("ip")), "{public}");
     }
 }
