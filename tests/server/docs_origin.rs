@@ -194,3 +194,54 @@ async fn a_deleted_user_s_docs_cookie_stops_working() {
     let page = raw(&server, PAGE, &[("host", DOCS_HOST), ("cookie", &cookie)]).await;
     assert_eq!(page.status, 401);
 }
+
+/// A signed-in browser's DELETE of alice's variant with these extra headers: the status.
+async fn delete_from_browser(
+    server: &RunningServer,
+    session: &str,
+    headers: &[(&str, &str)],
+) -> u16 {
+    let mut request = reqwest::Client::new()
+        .delete(server.url("/api/projects/alpha/main/claude/opus"))
+        .header("cookie", format!("docsfy_session={session}"));
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    request.send().await.expect("answer").status().as_u16()
+}
+
+#[tokio::test]
+async fn a_page_on_a_sibling_origin_cannot_act_with_the_reader_s_session() {
+    let (server, alice_key) = server_with_alpha().await;
+    let session = login(&server, "alice", &alice_key).await;
+    let page_origin = format!("http://{DOCS_HOST}");
+    for headers in [
+        vec![("origin", page_origin.as_str())],
+        vec![("sec-fetch-site", "same-site")],
+        vec![("origin", "null")],
+    ] {
+        assert_eq!(
+            delete_from_browser(&server, &session, &headers).await,
+            403,
+            "{headers:?}"
+        );
+    }
+    let still_there = reqwest::Client::new()
+        .get(server.url("/api/projects/alpha/main/claude/opus"))
+        .bearer_auth(&alice_key)
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(
+        still_there.status(),
+        200,
+        "a refused request changes nothing"
+    );
+    // The server's own pages may.
+    let own_origin = server.url("").trim_end_matches('/').to_string();
+    let own = [
+        ("origin", own_origin.as_str()),
+        ("sec-fetch-site", "same-origin"),
+    ];
+    assert_eq!(delete_from_browser(&server, &session, &own).await, 200);
+}

@@ -60,11 +60,13 @@ fn credentials(
 {
     warp::header::optional::<String>("authorization")
         .and(warp::cookie::optional::<String>(SESSION_COOKIE))
+        .and(browser_request())
         .and(client_address())
         .and(with_state(state))
         .then(
             |authorization: Option<String>,
              cookie: Option<String>,
+             browser: BrowserRequest,
              from: Option<std::net::IpAddr>,
              state: AppState| async move {
                 if let Some(token) = authorization.as_deref().and_then(bearer_token) {
@@ -77,6 +79,11 @@ fn credentials(
                     });
                 }
                 match cookie {
+                    Some(_) if browser.is_cross_origin_change() => Err(ApiError::new(
+                        StatusCode::FORBIDDEN,
+                        "A signed-in browser's request from another origin may not change \
+                         anything",
+                    )),
                     Some(token) if !token.is_empty() => {
                         state.auth.session(&token).await.map_err(ApiError::internal)
                     }
@@ -84,6 +91,59 @@ fn credentials(
                 }
             },
         )
+}
+
+/// What a browser says about where a request comes from.
+struct BrowserRequest {
+    method: warp::http::Method,
+    origin: Option<String>,
+    host: Option<String>,
+    fetch_site: Option<String>,
+}
+
+impl BrowserRequest {
+    /// A request that may change something, sent by a page of another origin. Cookies go
+    /// with same-site requests, so a page on a sibling host (a `docs_origin`) could
+    /// otherwise act with the reader's session; a Bearer key is never sent by a browser on
+    /// its own, so only the cookie is refused.
+    fn is_cross_origin_change(&self) -> bool {
+        use warp::http::Method;
+        let safe = [Method::GET, Method::HEAD, Method::OPTIONS].contains(&self.method);
+        let elsewhere = self
+            .fetch_site
+            .as_deref()
+            .is_some_and(|site| site != "same-origin" && site != "none")
+            || !same_origin(self.origin.as_deref(), self.host.as_deref());
+        !safe && elsewhere
+    }
+}
+
+fn browser_request() -> impl Filter<Extract = (BrowserRequest,), Error = warp::Rejection> + Clone {
+    warp::method()
+        .and(warp::header::optional::<String>("origin"))
+        .and(warp::header::optional::<String>("host"))
+        .and(warp::header::optional::<String>("sec-fetch-site"))
+        .map(|method, origin, host, fetch_site| BrowserRequest {
+            method,
+            origin,
+            host,
+            fetch_site,
+        })
+}
+
+/// Whether a browser's `Origin` names this server as the request reached it (`Host`); a
+/// request without `Origin` is not a browser's cross-origin one.
+pub(super) fn same_origin(origin: Option<&str>, host: Option<&str>) -> bool {
+    let Some(origin) = origin else {
+        return true;
+    };
+    let authority = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"));
+    match (authority, host) {
+        (Some(authority), Some(host)) => authority.eq_ignore_ascii_case(host),
+        _ => false,
+    }
 }
 
 pub(super) fn bearer_token(header: &str) -> Option<&str> {

@@ -31,11 +31,14 @@ impl DocsOrigin {
             Some((host, port)) => (host, Some(port.parse::<u16>().map_err(|_| refused())?)),
             None => (authority, None),
         };
+        // The scheme's own port written out is the same origin as none: browsers leave it
+        // out of `Host`.
+        let default_port = if scheme == "https" { 443 } else { 80 };
         Ok(DocsOrigin {
             base: base.to_string(),
             scheme: scheme.to_string(),
             host: host.to_ascii_lowercase(),
-            port,
+            port: port.filter(|&port| port != default_port),
         })
     }
 
@@ -66,6 +69,8 @@ mod tests {
         let pinned = DocsOrigin::parse("http://docs.lan:8001").expect("valid");
         assert!(pinned.is_host("docs.lan:8001"));
         assert!(!pinned.is_host("docs.lan:8000"));
+        let spelled_out = DocsOrigin::parse("https://docs.example.com:443").expect("valid");
+        assert!(spelled_out.is_host("docs.example.com"));
         for wrong in [
             "docs.example.com",
             "ftp://x",

@@ -17,6 +17,7 @@ use warp::http::StatusCode;
 use warp::reply::Response;
 use warp::ws::Ws;
 
+use super::principal::same_origin;
 use super::{ApiError, AppState, Query, client_address, with_state};
 use crate::auth::SESSION_COOKIE;
 use credential::Credential;
@@ -25,21 +26,6 @@ pub use open_sockets::OpenSockets;
 /// The largest message a client may send. Clients only ever answer pings; anything this big
 /// is abuse, and tungstenite ends such a connection.
 const MAX_CLIENT_MESSAGE: usize = 64 * 1024;
-
-/// Whether a handshake comes from a page of this server: no `Origin` (not a browser page:
-/// a CLI, a script), or one whose host and port are the `Host` the request was sent to.
-fn same_origin(origin: Option<&str>, host: Option<&str>) -> bool {
-    let Some(origin) = origin else {
-        return true;
-    };
-    let authority = origin
-        .strip_prefix("https://")
-        .or_else(|| origin.strip_prefix("http://"));
-    match (authority, host) {
-        (Some(authority), Some(host)) => authority.eq_ignore_ascii_case(host),
-        _ => false,
-    }
-}
 
 /// The socket route, and a JSON 400 for plain requests to its path.
 pub fn routes(
@@ -86,7 +72,7 @@ pub fn routes(
 
 #[cfg(test)]
 mod tests {
-    use super::same_origin;
+    use crate::api::principal::same_origin;
 
     #[test]
     fn only_our_own_pages_or_non_browsers_are_the_same_origin() {
