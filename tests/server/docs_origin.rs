@@ -6,6 +6,7 @@ use crate::support::api::{ADMIN_KEY, As, Seed, create_user, login, seed};
 use crate::support::server::RunningServer;
 
 const DOCS_HOST: &str = "docs.test";
+const API_HOST: &str = "api.test";
 const PAGE: &str = "/docs/alpha/main/claude/opus/index.html";
 
 /// A plain GET with exactly these headers, redirects not followed: status, Location,
@@ -52,7 +53,7 @@ struct Answer {
 
 async fn server_with_alpha() -> (RunningServer, String) {
     let server = RunningServer::start(
-        &format!("docs_origin = \"http://{DOCS_HOST}\"\n"),
+        &format!("docs_origin = \"http://{DOCS_HOST}\"\napi_origin = \"http://{API_HOST}\"\n"),
         &[("ADMIN_KEY", ADMIN_KEY), ("SECURE_COOKIES", "false")],
     );
     let key = create_user(&server, "alice", "user").await;
@@ -61,34 +62,104 @@ async fn server_with_alpha() -> (RunningServer, String) {
     (server, key)
 }
 
-/// Follows the browser's way in: the API origin's redirect, the grant traded for a cookie.
-async fn docs_cookie(server: &RunningServer, session: &str) -> String {
+/// The `name=value` of a Set-Cookie header.
+fn cookie_pair(set_cookie: &str) -> String {
+    set_cookie
+        .split(';')
+        .next()
+        .expect("name=value")
+        .to_string()
+}
+
+/// The path of a redirect to `host`.
+fn path_on(location: &str, host: &str) -> String {
+    location
+        .strip_prefix(&format!("http://{host}"))
+        .unwrap_or_else(|| panic!("sent to {host}: {location}"))
+        .to_string()
+}
+
+/// A browser's first visit to the docs origin: sent to the API's origin with a nonce it
+/// keeps as a cookie. The nonce cookie and the path on the API.
+async fn nonce_for(server: &RunningServer) -> (String, String) {
+    let html = ("accept", "text/html");
+    let bounced = raw(server, PAGE, &[("host", DOCS_HOST), html]).await;
+    assert_eq!(bounced.status, 302, "{}", bounced.body);
+    let path = path_on(&bounced.location, API_HOST);
+    assert!(path.starts_with(&format!("{PAGE}?docsfy_nonce=")), "{path}");
+    (cookie_pair(&bounced.cookie), path)
+}
+
+/// The API origin's answer to a signed-in browser coming with a nonce: the grant's path.
+async fn grant_for(server: &RunningServer, session: &str, api_path: &str) -> String {
     let cookie = format!("docsfy_session={session}");
-    let sent = raw(
+    let html = ("accept", "text/html");
+    let granted = raw(
         server,
-        PAGE,
-        &[("cookie", &cookie), ("accept", "text/html")],
+        api_path,
+        &[("host", API_HOST), ("cookie", &cookie), html],
     )
     .await;
-    assert_eq!(sent.status, 302, "{}", sent.body);
-    let docs_base = format!("http://{DOCS_HOST}");
-    let path = sent
-        .location
-        .strip_prefix(&docs_base)
-        .unwrap_or_else(|| panic!("sent to the docs origin: {}", sent.location));
+    assert_eq!(granted.status, 302, "{}", granted.body);
+    let path = path_on(&granted.location, DOCS_HOST);
     assert!(path.starts_with(&format!("{PAGE}?docsfy_grant=")), "{path}");
-    let traded = raw(server, path, &[("host", DOCS_HOST)]).await;
+    path
+}
+
+/// Follows the browser's way in: from the API's origin to the docs origin, back with a
+/// nonce, there with a grant bound to it, traded for a cookie.
+async fn docs_cookie(server: &RunningServer, session: &str) -> String {
+    let cookie = format!("docsfy_session={session}");
+    let html = ("accept", "text/html");
+    let sent = raw(server, PAGE, &[("cookie", &cookie), html]).await;
+    assert_eq!(sent.status, 302, "{}", sent.body);
+    assert_eq!(path_on(&sent.location, DOCS_HOST), PAGE);
+    let (nonce, api_path) = nonce_for(server).await;
+    let grant_path = grant_for(server, session, &api_path).await;
+    let traded = raw(
+        server,
+        &grant_path,
+        &[("host", DOCS_HOST), ("cookie", &nonce), html],
+    )
+    .await;
     assert_eq!(traded.status, 302, "{}", traded.body);
     assert_eq!(traded.location, PAGE, "the grant leaves the URL");
     for attribute in ["Path=/docs", "HttpOnly", "SameSite=Lax"] {
         assert!(traded.cookie.contains(attribute), "{}", traded.cookie);
     }
-    traded
-        .cookie
-        .split(';')
-        .next()
-        .expect("name=value")
-        .to_string()
+    cookie_pair(&traded.cookie)
+}
+
+#[tokio::test]
+async fn a_grant_taken_from_one_browser_opens_nothing_in_another() {
+    let (server, alice_key) = server_with_alpha().await;
+    let session = login(&server, "alice", &alice_key).await;
+    // Alice's own browser gets a grant; she sends its link to someone else.
+    let (_, api_path) = nonce_for(&server).await;
+    let grant_path = grant_for(&server, &session, &api_path).await;
+    let (other_nonce, _) = nonce_for(&server).await;
+    let html = ("accept", "text/html");
+    for cookies in [vec![], vec![("cookie", other_nonce.as_str())]] {
+        let mut headers = vec![("host", DOCS_HOST), html];
+        headers.extend(cookies);
+        let opened = raw(&server, &grant_path, &headers).await;
+        assert_eq!(opened.status, 401, "{}", opened.body);
+        assert!(
+            opened.body.contains("made for another browser"),
+            "{}",
+            opened.body
+        );
+        assert!(!opened.cookie.contains("docsfy_docs="), "{}", opened.cookie);
+    }
+    // A browser whose cookie is not (or no longer) good is sent to sign in again.
+    let stale = raw(
+        &server,
+        PAGE,
+        &[("host", DOCS_HOST), ("cookie", "docsfy_docs=00.00"), html],
+    )
+    .await;
+    assert_eq!(stale.status, 302, "{}", stale.body);
+    assert!(path_on(&stale.location, API_HOST).contains("docsfy_nonce="));
 }
 
 #[tokio::test]

@@ -25,26 +25,17 @@ pub fn routes(
         .and(warp::query::<Query>())
         .and(site_files::conditions())
         .and(warp::header::optional::<String>("authorization"))
-        .and(warp::header::optional::<String>("host"))
         .then(
             |tail: warp::path::Tail,
              who: Principal,
              state: AppState,
              query: Query,
              conditions: Conditions,
-             authorization: Option<String>,
-             host: Option<String>| async move {
+             authorization: Option<String>| async move {
                 // A browser (its session, no Bearer key) reads sites on their own origin.
                 if let Some(origin) = state.docs_origin().filter(|_| authorization.is_none()) {
                     let tail = tail.as_str();
-                    return docs_origin::grant_redirect(
-                        &state,
-                        &origin,
-                        &who,
-                        host.as_deref(),
-                        tail,
-                        &query,
-                    );
+                    return docs_origin::grant_redirect(&state, &origin, &who, tail, &query);
                 }
                 let owner = query.get("owner").map(String::as_str);
                 respond(serve(&state, &who, tail.as_str(), owner, &conditions).await)

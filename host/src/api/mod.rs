@@ -110,6 +110,11 @@ impl Shared {
     pub fn docs_origin(&self) -> Option<crate::config::DocsOrigin> {
         self.config.docs_origin().and_then(Result::ok)
     }
+
+    /// The API's public origin, required (and checked at start-up) with a docs origin.
+    pub fn api_origin(&self) -> Option<crate::config::DocsOrigin> {
+        self.config.api_origin().and_then(Result::ok)
+    }
 }
 
 /// The `name/branch/provider/model` segments of a variant's routes.

@@ -3,8 +3,10 @@
 //!
 //! The API origin hands a browser with a session a one-minute *grant* in the redirect to the
 //! docs origin, which trades it for a *cookie* of its own. Both name the user (checked again
-//! on every use: a deleted user's cookie is dead), the API origin to send the browser back to
-//! when the cookie expires, and, for the ADMIN_KEY admin, which ADMIN_KEY it was.
+//! on every use: a deleted user's cookie is dead) and, for the ADMIN_KEY admin, which
+//! ADMIN_KEY it was. A grant also names the nonce the docs origin gave the browser before
+//! sending it to the API, so a grant taken from one browser is worthless in another (no one
+//! can sign a reader in to the docs as someone else).
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -32,10 +34,10 @@ impl DocsTokenKind {
 /// What a docs token says.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DocsAccess {
-    /// Valid: the reader, and the API origin it came from.
+    /// Valid: the reader, and the nonce it is bound to (empty for cookies).
     Granted(Principal, String),
-    /// Signed by this server but expired: where to get a new one.
-    Expired(String),
+    /// Signed by this server but expired.
+    Expired,
     /// Not a token of this server, of this kind, or of a user who still exists.
     Refused,
 }
@@ -47,12 +49,12 @@ fn now() -> u64 {
 }
 
 impl Authenticator {
-    /// A token of `kind` for `who`, valid for `lifetime`, naming `api_origin`.
+    /// A token of `kind` for `who`, valid for `lifetime`, bound to `nonce`.
     pub fn docs_token(
         &self,
         kind: DocsTokenKind,
         who: &Principal,
-        api_origin: &str,
+        nonce: &str,
         lifetime: Duration,
     ) -> String {
         let binding = if who.admin_key {
@@ -62,7 +64,7 @@ impl Authenticator {
         };
         let expires = now().saturating_add(lifetime.as_secs());
         let payload = format!(
-            "{}|{expires}|{binding}|{api_origin}|{}",
+            "{}|{expires}|{binding}|{nonce}|{}",
             kind.tag(),
             who.username
         );
@@ -85,7 +87,7 @@ impl Authenticator {
             return Ok(DocsAccess::Refused);
         }
         let mut fields = payload.splitn(5, '|');
-        let (Some(tag), Some(expires), Some(binding), Some(api_origin), Some(username)) = (
+        let (Some(tag), Some(expires), Some(binding), Some(nonce), Some(username)) = (
             fields.next(),
             fields.next().and_then(|e| e.parse::<u64>().ok()),
             fields.next(),
@@ -98,7 +100,7 @@ impl Authenticator {
             return Ok(DocsAccess::Refused);
         }
         if expires < now() {
-            return Ok(DocsAccess::Expired(api_origin.to_string()));
+            return Ok(DocsAccess::Expired);
         }
         let who = if username == ADMIN_USERNAME && !binding.is_empty() {
             // Signed for an ADMIN_KEY that has since changed: over, like its sessions.
@@ -120,7 +122,7 @@ impl Authenticator {
                 None => return Ok(DocsAccess::Refused),
             }
         };
-        Ok(DocsAccess::Granted(who, api_origin.to_string()))
+        Ok(DocsAccess::Granted(who, nonce.to_string()))
     }
 
     fn docs_mac(&self, payload: &str) -> String {

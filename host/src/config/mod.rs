@@ -74,6 +74,10 @@ pub struct Config {
     /// Serve generated sites from this origin (`https://docs.example.com`, pointing at this
     /// same server) instead of the API's. Empty: from the API's origin.
     pub docs_origin: String,
+    /// The API's own public origin (`https://docsfy.example.com`), where the docs origin
+    /// sends a reader to sign in. Required with `docs_origin`: a `Host` header cannot be
+    /// trusted to name it.
+    pub api_origin: String,
     /// Log filter: `error`, `warn`, `info`, `debug`, `trace`, or a tracing directive.
     pub log_level: String,
     /// Pages generated at once within one job.
@@ -110,6 +114,7 @@ impl Default for Config {
             ai_cli_timeout: 600,
             secure_cookies: true,
             docs_origin: String::new(),
+            api_origin: String::new(),
             log_level: "info".into(),
             max_concurrent_pages: 10,
             max_concurrent_ai_calls: 20,
@@ -241,9 +246,27 @@ impl Config {
             .validate(self.ai_cli_timeout)
             .map_err(ConfigError::Invalid)?;
         self.sandbox.validate().map_err(ConfigError::Invalid)?;
-        self.docs_origin()
+        if let Some(docs) = self
+            .docs_origin()
             .transpose()
-            .map_err(ConfigError::Invalid)?;
+            .map_err(ConfigError::Invalid)?
+        {
+            let api = self
+                .api_origin()
+                .ok_or_else(|| {
+                    ConfigError::Invalid(
+                        "docs_origin needs api_origin: the API's public origin, where readers \
+                         of the docs origin are sent to sign in"
+                            .into(),
+                    )
+                })?
+                .map_err(|e| ConfigError::Invalid(e.replace("docs_origin", "api_origin")))?;
+            if api.host == docs.host && api.port == docs.port {
+                return Err(ConfigError::Invalid(
+                    "api_origin and docs_origin must be different origins".into(),
+                ));
+            }
+        }
         self.git.validate().map_err(ConfigError::Invalid)?;
         self.log_filter()?;
         Ok(self)
@@ -283,6 +306,12 @@ impl Config {
     /// The separate origin of generated sites, when one is configured.
     pub fn docs_origin(&self) -> Option<Result<DocsOrigin, String>> {
         let text = self.docs_origin.trim();
+        (!text.is_empty()).then(|| DocsOrigin::parse(text))
+    }
+
+    /// The API's public origin, when one is configured.
+    pub fn api_origin(&self) -> Option<Result<DocsOrigin, String>> {
+        let text = self.api_origin.trim();
         (!text.is_empty()).then(|| DocsOrigin::parse(text))
     }
 

@@ -136,6 +136,15 @@ fn bad_values_are_refused_with_a_clear_message() {
                 .contains("less than websocket.ping_interval_ms"),
             "{error}"
         );
+        jail.set_env("DOCSFY_WEBSOCKET__PONG_TIMEOUT_MS", "10000");
+        jail.set_env("DOCSFY_DOCS_ORIGIN", "https://docs.example.com");
+        let error = load_in(jail, None).expect_err("a docs origin alone");
+        assert!(error.to_string().contains("needs api_origin"), "{error}");
+        jail.set_env("DOCSFY_API_ORIGIN", "https://docs.example.com:443");
+        let error = load_in(jail, None).expect_err("the same origin twice");
+        assert!(error.to_string().contains("different origins"), "{error}");
+        jail.set_env("DOCSFY_API_ORIGIN", "https://docsfy.example.com");
+        load_in(jail, None).expect("both origins");
         Ok(())
     });
 }
