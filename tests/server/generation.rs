@@ -19,21 +19,9 @@ pub(crate) fn start(fake: &FakeClaude) -> RunningServer {
     start_with(fake, "")
 }
 
-/// A server with `config` as its config file whose claude is `fake` (the admin key, plain
-/// cookies, `opus` as the default model).
+/// A server with `config` as its config file whose claude is `fake`.
 pub(crate) fn start_with(fake: &FakeClaude, config: &str) -> RunningServer {
-    let path = fake.path_var();
-    let (sandbox_key, writable) = fake.sandbox_env();
-    RunningServer::start(
-        config,
-        &[
-            ("ADMIN_KEY", ADMIN_KEY),
-            ("SECURE_COOKIES", "false"),
-            ("PATH", path.as_str()),
-            (sandbox_key, writable.as_str()),
-            ("AI_MODEL", "opus"),
-        ],
-    )
+    fake.server(config)
 }
 
 pub(crate) fn variant_path(repo: &SampleRepo) -> String {

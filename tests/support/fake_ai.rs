@@ -233,6 +233,23 @@ exit 0"##,
     }
 
     /// A PATH with the fake first.
+    /// A server (the test ADMIN_KEY, plain-HTTP cookies, default model `opus`) whose
+    /// search path finds this fake as `claude`, with `config` as its configuration file.
+    pub fn server(&self, config: &str) -> super::server::RunningServer {
+        let path = self.path_var();
+        let (sandbox_key, writable) = self.sandbox_env();
+        super::server::RunningServer::start(
+            config,
+            &[
+                ("ADMIN_KEY", super::api::ADMIN_KEY),
+                ("SECURE_COOKIES", "false"),
+                ("PATH", path.as_str()),
+                (sandbox_key, writable.as_str()),
+                ("AI_MODEL", "opus"),
+            ],
+        )
+    }
+
     pub fn path_var(&self) -> String {
         format!(
             "{}:{}",

@@ -1,5 +1,6 @@
 //! `cargo xtask test [ARGS]`: makes sure the programs the tests drive for real are installed
-//! (bubblewrap for the AI CLI sandbox), installing Debian's packages when they are missing and
+//! (bubblewrap for the AI CLI sandbox, Chromium and its WebDriver for the web app's browser
+//! tests), installing Debian's packages when they are missing and
 //! the user may, then runs `cargo test --workspace ARGS`.
 //!
 //! A test never skips because something is missing: this command is what puts it there.
@@ -14,11 +15,23 @@ struct Needed {
     why: &'static str,
 }
 
-const NEEDED: &[Needed] = &[Needed {
-    program: "bwrap",
-    package: "bubblewrap",
-    why: "the AI CLI sandbox tests",
-}];
+const NEEDED: &[Needed] = &[
+    Needed {
+        program: "bwrap",
+        package: "bubblewrap",
+        why: "the AI CLI sandbox tests",
+    },
+    Needed {
+        program: "chromium",
+        package: "chromium",
+        why: "the web app's browser tests",
+    },
+    Needed {
+        program: "chromedriver",
+        package: "chromium-driver",
+        why: "the web app's browser tests (WebDriver)",
+    },
+];
 
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);

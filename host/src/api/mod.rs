@@ -22,6 +22,7 @@ mod resolve;
 mod segment;
 mod settings;
 mod site_files;
+mod web;
 pub mod ws;
 
 use std::collections::{BTreeMap, HashMap};
@@ -169,7 +170,9 @@ pub fn routes(
         .unify()
         .or(ws::routes(state.clone()))
         .unify()
-        .or(docs::routes(state))
+        .or(docs::routes(state.clone()))
+        .unify()
+        .or(web::routes(state))
         .unify()
         .recover(error::recover)
         // Every answer is what its Content-Type says, never sniffed into something else.

@@ -1,0 +1,69 @@
+//! Generating from the dashboard's form and following it live.
+
+use crate::browser::{Page, with_browser};
+use crate::support::api::ADMIN_KEY;
+use crate::support::fake_ai::{FakeClaude, SampleRepo};
+
+async fn sign_in(page: &Page, base: &str) {
+    page.goto(&format!("{base}/login")).await;
+    page.fill("#username", "admin").await;
+    page.fill("#api_key", ADMIN_KEY).await;
+    page.click("button[type=submit]").await;
+    page.wait_until(
+        "the live dashboard",
+        10,
+        "return location.pathname === '/' && document.getElementById('connection').textContent === 'Live';",
+    )
+    .await;
+}
+
+#[test]
+fn a_generation_started_from_the_form_advances_live_and_opens_its_docs() {
+    with_browser(1280, |page| async move {
+        let fake = FakeClaude::new(&[
+            ("intro", "Introduction"),
+            ("usage", "Usage"),
+            ("api", "API"),
+        ]);
+        fake.track_concurrency();
+        let repo = SampleRepo::new();
+        let server = fake.server("");
+        sign_in(&page, &server.url("")).await;
+        page.fill("#repo_path", &repo.path().display().to_string())
+            .await;
+        page.fill("#ai_model", "opus").await;
+        page.click("#generate button[type=submit]").await;
+        page.wait_until(
+            "the progress of the new generation",
+            20,
+            "return !!document.getElementById('progress-text');",
+        )
+        .await;
+        page.screenshot("dashboard-generating-1280").await;
+        page.wait_until(
+            "the generation to be ready, with no reload",
+            60,
+            "return [...document.querySelectorAll('#detail dd')].some(d => d.textContent === 'ready');",
+        )
+        .await;
+        let activity = page.text("#activity").await;
+        for stage in [
+            "Planning the documentation",
+            "Writing pages",
+            "Rendering the site",
+        ] {
+            assert!(activity.contains(stage), "the activity log: {activity}");
+        }
+        assert!(page.text("#tree").await.contains(&repo.project()));
+        page.screenshot("dashboard-ready-1280").await;
+        page.click("#detail a.primary").await;
+        page.wait_until(
+            "the generated site",
+            10,
+            "return location.pathname.startsWith('/docs/') && document.body.textContent.includes('Introduction');",
+        )
+        .await;
+        page.screenshot("docs-opened-from-dashboard-1280").await;
+        page.assert_no_console_errors().await;
+    });
+}

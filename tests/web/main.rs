@@ -1,0 +1,10 @@
+//! The web app in headless Chromium against the real binary with the fake claude: what a
+//! person sees and does, at a phone's width and a desktop's. Screenshots of each checked
+//! state are saved under `target/screenshots/`.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod browser;
+mod dashboard;
+mod login;
