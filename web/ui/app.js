@@ -4,6 +4,8 @@ import { api } from "./api.js";
 import { connectLive } from "./live.js";
 import { renderTree, variantKey } from "./tree.js";
 import { elapsed, renderDetail } from "./detail.js";
+import { renderAccess, renderUsers } from "./admin.js";
+import { shownOnce } from "./keys.js";
 
 const $ = (id) => document.getElementById(id);
 const FORM_KEY = "docsfy-generate";
@@ -39,6 +41,7 @@ function render() {
     onSelect: (v) => {
       state.selected = variantKey(v);
       render();
+      showAccess(v);
       $("detail").focus();
     },
   });
@@ -56,6 +59,27 @@ function render() {
   } else {
     $("detail").hidden = true;
   }
+}
+
+// Sharing is per project and owner; it is shown for the selected variant's project.
+function showAccess(v) {
+  const panel = $("access-panel");
+  if (!state.me.is_admin) return;
+  panel.hidden = false;
+  panel.replaceChildren();
+  renderAccess(panel, v.name, v.owner);
+}
+
+function setUpAccount() {
+  $("rotate-own").addEventListener("click", async () => {
+    try {
+      const rotated = await api("POST", "/api/auth/rotate-key", {});
+      const again = Object.assign(document.createElement("a"), { href: "/login", textContent: "Sign in again with the new key" });
+      $("own-key").replaceChildren(shownOnce("Your new key:", rotated.new_api_key), again);
+    } catch (failure) {
+      $("own-key").replaceChildren(Object.assign(document.createElement("p"), { className: "error", role: "alert", textContent: failure.message }));
+    }
+  });
 }
 
 function showError(container, message) {
@@ -155,6 +179,8 @@ async function main() {
   });
   $("filter").addEventListener("input", render);
   $("detail").tabIndex = -1;
+  setUpAccount();
+  if (state.me.is_admin) renderUsers($("admin-panel"));
   await setUpForm();
   connectLive({
     onSync: applySync,

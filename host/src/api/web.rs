@@ -43,6 +43,8 @@ const ASSETS: &[Asset] = &[
     asset!("live.js", JS),
     asset!("tree.js", JS),
     asset!("detail.js", JS),
+    asset!("keys.js", JS),
+    asset!("admin.js", JS),
     asset!("app.js", JS),
     asset!("icon.svg", "image/svg+xml"),
 ];
@@ -129,4 +131,26 @@ fn etag(body: &[u8]) -> String {
     let digest = Sha256::digest(body);
     let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
     format!("\"{hex}\"")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_file_of_the_app_is_embedded() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../web/ui");
+        let mut on_disk: Vec<String> = std::fs::read_dir(dir)
+            .expect("web/ui")
+            .map(|entry| {
+                entry
+                    .expect("entry")
+                    .file_name()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        let mut embedded: Vec<String> = super::ASSETS.iter().map(|a| a.name.to_string()).collect();
+        on_disk.sort();
+        embedded.sort();
+        assert_eq!(embedded, on_disk);
+    }
 }

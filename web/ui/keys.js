@@ -1,0 +1,22 @@
+// A new API key, shown once with a copy button: the server keeps only its hash.
+const el = (tag, props = {}, ...children) => {
+  const node = Object.assign(document.createElement(tag), props);
+  node.append(...children);
+  return node;
+};
+
+export function shownOnce(label, key) {
+  const code = el("code", { className: "new-key", textContent: key });
+  const copy = el("button", { type: "button", textContent: "Copy" });
+  copy.addEventListener("click", async () => {
+    try {
+      await navigator.clipboard.writeText(key);
+      copy.textContent = "Copied";
+    } catch {
+      copy.textContent = "Select the key and copy it";
+    }
+  });
+  return el("div", { className: "key-once", role: "status" },
+    el("p", {}, el("strong", { textContent: label }), " It is shown only this once."),
+    el("p", {}, code, " ", copy));
+}
