@@ -67,3 +67,43 @@ fn a_generation_started_from_the_form_advances_live_and_opens_its_docs() {
         page.assert_no_console_errors().await;
     });
 }
+
+#[test]
+fn a_slow_generation_is_aborted_then_deleted_from_its_panel() {
+    with_browser(360, |page| async move {
+        let fake = FakeClaude::new(&[("intro", "Introduction")]);
+        fake.slow(true);
+        let repo = SampleRepo::new();
+        let server = fake.server("");
+        sign_in(&page, &server.url("")).await;
+        page.fill("#repo_path", &repo.path().display().to_string())
+            .await;
+        page.fill("#ai_model", "opus").await;
+        page.click("#generate button[type=submit]").await;
+        fake.wait_for_slow_call().await;
+        page.wait_until(
+            "the Abort button",
+            20,
+            "return [...document.querySelectorAll('#detail button')].some(b => b.textContent === 'Abort');",
+        )
+        .await;
+        page.screenshot("dashboard-slow-generation-360").await;
+        page.click("#detail button.danger").await;
+        page.wait_until(
+            "the generation to be aborted",
+            20,
+            "return [...document.querySelectorAll('#detail dd')].some(d => d.textContent === 'aborted');",
+        )
+        .await;
+        page.screenshot("dashboard-aborted-360").await;
+        page.click("#detail button.danger").await;
+        page.client.accept_alert().await.expect("the confirmation");
+        page.wait_until(
+            "the variant to leave the tree",
+            20,
+            "return document.getElementById('tree').textContent.includes('No projects yet');",
+        )
+        .await;
+        page.assert_no_console_errors().await;
+    });
+}

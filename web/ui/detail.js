@@ -49,7 +49,8 @@ export function elapsed(since) {
 
 export function renderDetail(section, v, { me, log, startedAt, onDone, onError }) {
   section.hidden = false;
-  const ownerQuery = me.is_admin && v.owner !== me.username ? `?owner=${encodeURIComponent(v.owner)}` : "";
+  // Admins see every owner's variants, and the server asks them to say whose they mean.
+  const ownerQuery = me.is_admin ? `?owner=${encodeURIComponent(v.owner)}` : "";
   const act = (label, className, handler) => {
     const button = el("button", { type: "button", className, textContent: label });
     button.addEventListener("click", async () => {
