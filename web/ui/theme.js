@@ -1,24 +1,23 @@
-// Applies the stored theme before the page paints (a module in <head>), and keeps the
-// selector, if the page has one, in step with it.
-const KEY = "docsfy-theme";
-
-export function applyTheme(choice) {
-  const root = document.documentElement;
-  if (choice === "light" || choice === "dark") {
-    root.dataset.theme = choice;
-  } else {
-    delete root.dataset.theme;
+// Applies the stored theme before the page paints (a classic script in <head>, which blocks
+// rendering, unlike a module), and keeps the selector, if the page has one, in step with it.
+(function () {
+  var KEY = "docsfy-theme";
+  function apply(choice) {
+    var root = document.documentElement;
+    if (choice === "light" || choice === "dark") {
+      root.dataset.theme = choice;
+    } else {
+      delete root.dataset.theme;
+    }
   }
-}
-
-applyTheme(localStorage.getItem(KEY) || "system");
-
-document.addEventListener("DOMContentLoaded", () => {
-  const select = document.getElementById("theme");
-  if (!select) return;
-  select.value = localStorage.getItem(KEY) || "system";
-  select.addEventListener("change", () => {
-    localStorage.setItem(KEY, select.value);
-    applyTheme(select.value);
+  apply(localStorage.getItem(KEY) || "system");
+  document.addEventListener("DOMContentLoaded", function () {
+    var select = document.getElementById("theme");
+    if (!select) return;
+    select.value = localStorage.getItem(KEY) || "system";
+    select.addEventListener("change", function () {
+      localStorage.setItem(KEY, select.value);
+      apply(select.value);
+    });
   });
-});
+})();

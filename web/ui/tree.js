@@ -27,7 +27,7 @@ function matches(v, filter) {
 
 export function renderTree(container, projects, { filter, byOwner, selected, onSelect, expanded }) {
   const shown = projects.filter((v) => matches(v, filter));
-  const list = el("ul", { className: "tree", role: "tree" });
+  const list = el("ul", { className: "tree" });
   const folder = (label, id, count, children) => {
     const open = filter ? true : expanded.has(id) || !expanded.has(`closed:${id}`);
     const toggle = el("button", {
@@ -40,8 +40,8 @@ export function renderTree(container, projects, { filter, byOwner, selected, onS
       if (open) expanded.add(`closed:${id}`); else expanded.delete(`closed:${id}`);
       renderTree(container, projects, { filter, byOwner, selected, onSelect, expanded });
     });
-    const item = el("li", { role: "treeitem" }, toggle);
-    if (open) item.append(el("ul", { role: "group" }, ...children));
+    const item = el("li", {}, toggle);
+    if (open) item.append(el("ul", {}, ...children));
     return item;
   };
   const variant = (v) => {
@@ -53,7 +53,7 @@ export function renderTree(container, projects, { filter, byOwner, selected, onS
     el("span", { className: "visually-hidden", textContent: ` (${v.status})` }));
     button.dataset.key = variantKey(v);
     button.addEventListener("click", () => onSelect(v));
-    return el("li", { role: "treeitem" }, button);
+    return el("li", {}, button);
   };
   const repositories = (items, prefix) =>
     groupBy(items, (v) => v.name).map(([name, ofName]) =>

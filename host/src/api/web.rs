@@ -153,4 +153,18 @@ mod tests {
         embedded.sort();
         assert_eq!(embedded, on_disk);
     }
+
+    #[test]
+    fn the_whole_app_stays_within_its_budget_compressed() {
+        use std::io::Write;
+        let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        for body in super::ASSETS.iter().map(|a| a.body) {
+            gzip.write_all(body).expect("compresses");
+        }
+        for page in [super::LOGIN_PAGE, super::DASHBOARD_PAGE] {
+            gzip.write_all(page).expect("compresses");
+        }
+        let size = gzip.finish().expect("compressed").len();
+        assert!(size <= 150 * 1024, "the app is {size} bytes gzipped");
+    }
 }
