@@ -64,6 +64,16 @@ async fn sign_in_and_out(page: Page, width: u32) {
         .expect("runs");
     assert_eq!(sideways, false, "nothing scrolls sideways at {width} px");
     page.screenshot(&format!("dashboard-empty-{width}")).await;
+    let theme = page.find("#theme").await;
+    theme.select_by_value("dark").await.expect("picks dark");
+    page.client.refresh().await.expect("reloads");
+    page.wait_until(
+        "the dark theme to be kept across a reload",
+        10,
+        "return document.documentElement.dataset.theme === 'dark' && document.getElementById('theme').value === 'dark';",
+    )
+    .await;
+    page.screenshot(&format!("dashboard-dark-{width}")).await;
 
     page.click("#logout").await;
     page.wait_until(
