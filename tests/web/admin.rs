@@ -113,3 +113,51 @@ fn an_admin_creates_a_user_shares_a_project_and_the_user_sees_access_change_live
         page.assert_no_console_errors().await;
     });
 }
+
+#[test]
+fn an_admin_sees_every_owner_s_projects_grouped_and_filters_them() {
+    with_browser(1280, |page| async move {
+        let server = start_server();
+        for (owner, name, model) in [
+            ("admin", "widgets", "opus"),
+            ("admin", "widgets", "sonnet"),
+            ("alice", "gizmo", "opus"),
+            ("alice", "ledger", "opus"),
+        ] {
+            let variant = Seed {
+                model,
+                ..Seed::ready(owner, name)
+            };
+            seed(server.data_dir.path(), &variant).await;
+        }
+        sign_in(&page, &server.url(""), "admin", ADMIN_KEY).await;
+        page.wait_until("every project", 10, &tree_lists("ledger"))
+            .await;
+        let tree = page.text("#tree").await;
+        for owner in ["admin (2)", "alice (2)"] {
+            assert!(tree.contains(owner), "grouped by owner: {tree}");
+        }
+        assert!(page.text("#counts").await.starts_with("4 of 4 variants"));
+        page.click("#tree .variant").await;
+        page.wait_until(
+            "the variant's panel",
+            10,
+            "return !document.getElementById('detail').hidden;",
+        )
+        .await;
+        page.client
+            .execute("window.scrollTo(0, 0); return null;", vec![])
+            .await
+            .expect("scrolls");
+        page.screenshot("readme-dashboard").await;
+        page.fill("#filter", "gizmo").await;
+        page.wait_until(
+            "the filter to leave one project",
+            10,
+            "return !document.getElementById('tree').textContent.includes('ledger');",
+        )
+        .await;
+        assert!(page.text("#counts").await.starts_with("1 of 4 variants"));
+        page.assert_no_console_errors().await;
+    });
+}
