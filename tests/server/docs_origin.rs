@@ -308,6 +308,19 @@ async fn a_page_on_a_sibling_origin_cannot_act_with_the_reader_s_session() {
         200,
         "a refused request changes nothing"
     );
+    // Nor sign the reader in as someone else, or out.
+    for path in ["/api/auth/login", "/api/auth/logout"] {
+        let answer = reqwest::Client::new()
+            .post(server.url(path))
+            .header("origin", &page_origin)
+            .header("content-type", "text/plain")
+            .body(format!(r#"{{"username":"alice","api_key":"{alice_key}"}}"#))
+            .send()
+            .await
+            .expect("answer");
+        assert_eq!(answer.status(), 403, "{path}");
+        assert!(answer.headers().get("set-cookie").is_none(), "{path}");
+    }
     // The server's own pages may.
     let own_origin = server.url("").trim_end_matches('/').to_string();
     let own = [

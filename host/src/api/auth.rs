@@ -12,7 +12,7 @@ use warp::reply::Response;
 
 use super::body::{self, optional_string};
 use super::error::respond;
-use super::principal::{authenticated, session_cookie};
+use super::principal::{authenticated, from_own_pages, session_cookie};
 use super::{ApiError, AppState, client_address, with_state};
 use crate::auth::{LoginError, Principal, RotateError, SESSION_COOKIE, SESSION_LIFETIME_SECS};
 use crate::events::Event;
@@ -52,6 +52,7 @@ pub fn routes(
 fn login(state: AppState) -> impl Filter<Extract = (Response,), Error = warp::Rejection> + Clone {
     warp::path!("api" / "auth" / "login")
         .and(warp::post())
+        .and(from_own_pages(state.clone()))
         .and(with_state(state))
         .and(client_address())
         .and(body::json_object())
@@ -99,6 +100,7 @@ async fn log_in(
 fn logout(state: AppState) -> impl Filter<Extract = (Response,), Error = warp::Rejection> + Clone {
     warp::path!("api" / "auth" / "logout")
         .and(warp::post())
+        .and(from_own_pages(state.clone()))
         .and(with_state(state))
         .and(session_cookie())
         .then(|state: AppState, cookie: Option<String>| async move {

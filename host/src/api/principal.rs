@@ -48,6 +48,30 @@ pub fn authenticated_or_login(
         )
 }
 
+/// Refuses (403) a request that may change something when a browser says a page of another
+/// origin sent it, whatever it carries: signing in or out included (login CSRF).
+pub fn from_own_pages(
+    state: AppState,
+) -> impl Filter<Extract = (), Error = warp::Rejection> + Clone {
+    browser_request()
+        .and(with_state(state))
+        .and_then(|browser: BrowserRequest, state: AppState| async move {
+            if browser.is_cross_origin_change(state.api_origin().as_ref()) {
+                Err(warp::reject::custom(cross_origin()))
+            } else {
+                Ok(())
+            }
+        })
+        .untuple_one()
+}
+
+fn cross_origin() -> ApiError {
+    ApiError::new(
+        StatusCode::FORBIDDEN,
+        "A browser's request from another origin may not change anything here",
+    )
+}
+
 /// The caller if authenticated, without refusing anyone (for logout).
 pub fn session_cookie()
 -> impl Filter<Extract = (Option<String>,), Error = std::convert::Infallible> + Clone {
@@ -79,11 +103,9 @@ fn credentials(
                     });
                 }
                 match cookie {
-                    Some(_) if browser.is_cross_origin_change() => Err(ApiError::new(
-                        StatusCode::FORBIDDEN,
-                        "A signed-in browser's request from another origin may not change \
-                         anything",
-                    )),
+                    Some(_) if browser.is_cross_origin_change(state.api_origin().as_ref()) => {
+                        Err(cross_origin())
+                    }
                     Some(token) if !token.is_empty() => {
                         state.auth.session(&token).await.map_err(ApiError::internal)
                     }
@@ -106,14 +128,22 @@ impl BrowserRequest {
     /// with same-site requests, so a page on a sibling host (a `docs_origin`) could
     /// otherwise act with the reader's session; a Bearer key is never sent by a browser on
     /// its own, so only the cookie is refused.
-    fn is_cross_origin_change(&self) -> bool {
+    /// `api_origin`, when configured, is the server's own too (a reverse proxy may rewrite
+    /// `Host`).
+    fn is_cross_origin_change(&self, api_origin: Option<&crate::config::DocsOrigin>) -> bool {
         use warp::http::Method;
         let safe = [Method::GET, Method::HEAD, Method::OPTIONS].contains(&self.method);
+        let ours = same_origin(self.origin.as_deref(), self.host.as_deref())
+            || api_origin.is_some_and(|api| {
+                self.origin
+                    .as_deref()
+                    .is_some_and(|origin| origin.eq_ignore_ascii_case(&api.base))
+            });
         let elsewhere = self
             .fetch_site
             .as_deref()
             .is_some_and(|site| site != "same-origin" && site != "none")
-            || !same_origin(self.origin.as_deref(), self.host.as_deref());
+            || !ours;
         !safe && elsewhere
     }
 }

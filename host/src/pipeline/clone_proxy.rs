@@ -301,7 +301,8 @@ fn closing_head(head: &[u8]) -> Vec<u8> {
     let mut out = String::with_capacity(text.len() + 24);
     for line in text.split("\r\n") {
         let name = line.split(':').next().unwrap_or_default().trim();
-        if !["connection", "keep-alive"]
+        // HTTP parsers read `Proxy-Connection` as `Connection` too.
+        if !["connection", "keep-alive", "proxy-connection"]
             .iter()
             .any(|n| name.eq_ignore_ascii_case(n))
         {
@@ -363,20 +364,15 @@ async fn copy_counted(
             None => return,
         }
     }
+    // What came with the head was counted as it was read.
+    if to.write_all(&body).await.is_err() {
+        return;
+    }
     let mut buffer = vec![0u8; 64 * 1024];
-    let mut pending = body.len();
-    buffer[..pending].copy_from_slice(&body);
-    loop {
-        if pending == 0 {
-            match from.read(&mut buffer).await {
-                Ok(n @ 1..) => pending = n,
-                _ => break,
-            }
-        }
-        if !shared.count(pending) || to.write_all(&buffer[..pending]).await.is_err() {
+    while let Ok(n @ 1..) = from.read(&mut buffer).await {
+        if !shared.count(n) || to.write_all(&buffer[..n]).await.is_err() {
             return;
         }
-        pending = 0;
     }
     let _ = to.shutdown().await;
 }

@@ -17,7 +17,13 @@ impl CredentialScope {
     /// The URL a request for credentials is really for, when its host may be given them.
     fn admits(&self, url: &str) -> Option<String> {
         let url = match &self.relayed {
-            Some((base, remote)) if url.starts_with(base.as_str()) => remote.clone(),
+            Some((base, remote))
+                if url
+                    .strip_prefix(base.as_str())
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('/')) =>
+            {
+                remote.clone()
+            }
             _ => url.to_string(),
         };
         let host = super::remote::RemoteUrl::parse(&url)?.host;
@@ -100,6 +106,13 @@ mod tests {
             CredentialType::USERNAME,
         )
         .expect("the relay reaches only the listed remote");
+        answer(
+            "http://127.0.0.1:40001/r.git",
+            None,
+            CredentialType::USERNAME,
+        )
+        .map(|_| ())
+        .expect_err("another port is not the relay");
         let mut other = answer_for_unlisted();
         other(
             "http://127.0.0.1:4000/r.git",

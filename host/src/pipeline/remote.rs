@@ -197,7 +197,10 @@ pub fn is_global(ip: IpAddr) -> bool {
             };
             // Translators reach the IPv4 address inside: NAT64 (64:ff9b::/96) and 6to4
             // (2002::/16) are as public as it is.
-            if segments[..6] == [0x64, 0xff9b, 0, 0, 0, 0] {
+            // SIIT (::ffff:0:a.b.c.d) embeds one too.
+            if segments[..6] == [0x64, 0xff9b, 0, 0, 0, 0]
+                || segments[..6] == [0, 0, 0, 0, 0xffff, 0]
+            {
                 return is_global(embedded(segments[6], segments[7]));
             }
             if segments[0] == 0x2002 {
@@ -213,6 +216,10 @@ pub fn is_global(ip: IpAddr) -> bool {
                 || segments[..6] == [0; 6] // IPv4-compatible (deprecated)
                 || (first == 0x64 && segments[1] == 0xff9b && segments[2] == 1) // local NAT64
                 || (first == 0x2001 && segments[1] == 0) // Teredo: the IPv4 inside is hidden
+                || segments[..4] == [0x100, 0, 0, 0] // discard-only
+                || (first == 0x2001 && segments[1] == 2 && segments[2] == 0) // benchmarking
+                || (first == 0x2001 && (0x10..0x30).contains(&segments[1])) // ORCHID(v2)
+                || (first & 0xfff0) == 0x3ff0 // documentation (3fff::/20)
                 || first == 0x2001 && segments[1] == 0x0db8) // documentation
         }
     }

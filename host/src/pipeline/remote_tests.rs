@@ -64,6 +64,12 @@ fn internal_addresses_are_not_global() {
         "2001:0:4136:e378::1",
         "::127.0.0.1",
         "fec0::1",
+        "::ffff:0:7f00:1",
+        "100::1",
+        "2001:2::1",
+        "2001:10::1",
+        "2001:20::1",
+        "3fff::1",
     ] {
         assert!(!is_global(internal.parse().expect("ip")), "{internal}");
     }
