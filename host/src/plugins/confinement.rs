@@ -161,6 +161,8 @@ impl ProgramSandbox {
             "--cap-drop",
             "ALL",
         ]);
+        // First, so that nothing bound later (a directory under /tmp) is covered by it.
+        args.push(["--proc", "/proc", "--dev", "/dev", "--tmpfs", SANDBOX_TMP]);
         for dir in &self.system_dirs {
             match std::fs::read_link(dir) {
                 Ok(target) => args.three("--symlink", &target, dir),
@@ -181,7 +183,6 @@ impl ProgramSandbox {
             let path = Path::new("/etc").join(entry);
             args.three("--ro-bind-try", &path, &path);
         }
-        args.push(["--proc", "/proc", "--dev", "/dev", "--tmpfs", SANDBOX_TMP]);
         let mut program_dirs = vec![];
         if let Some(dir) = run.executable.parent() {
             program_dirs.push(dir.to_path_buf());

@@ -102,11 +102,8 @@ async fn paths_that_hold_or_lie_in_the_data_directory_are_never_shown() {
 
 #[tokio::test]
 async fn a_data_directory_inside_a_system_directory_stays_hidden_but_its_checkout_shows() {
-    // As a data directory under /opt would be: the system directory is bound whole. Not
-    // under /tmp, which every sandbox has of its own.
-    let scratch = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/tmp");
-    std::fs::create_dir_all(&scratch).expect("scratch");
-    let system = tempfile::tempdir_in(&scratch).expect("a system directory");
+    // As a data directory under /opt would be: the system directory is bound whole.
+    let system = tempfile::tempdir().expect("a system directory");
     let data = system.path().join("docsfy");
     let checkout = data.join("work/job/checkout");
     std::fs::create_dir_all(&checkout).expect("checkout");
