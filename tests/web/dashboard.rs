@@ -107,3 +107,56 @@ fn a_slow_generation_is_aborted_then_deleted_from_its_panel() {
         page.assert_no_console_errors().await;
     });
 }
+
+#[test]
+fn the_form_shows_the_server_s_refusal_remembers_its_inputs_and_the_badge_shows_offline() {
+    with_browser(1280, |page| async move {
+        let fake = FakeClaude::new(&[("intro", "Introduction")]);
+        let server = fake.server("");
+        sign_in(&page, &server.url("")).await;
+        let bad_url = "ftp://example.com/owner/repo";
+        page.fill("#repo_url", bad_url).await;
+        page.fill("#branch", "release").await;
+        page.click("#generate button[type=submit]").await;
+        page.wait_until(
+            "the refusal",
+            10,
+            "return !document.getElementById('generate-error').hidden;",
+        )
+        .await;
+        let expected = crate::support::api::post(
+            &server,
+            "/api/generate",
+            crate::support::api::As::Bearer(ADMIN_KEY),
+            serde_json::json!({"repo_url": bad_url, "branch": "release", "ai_provider": "claude", "ai_model": "opus"}),
+        )
+        .await
+        .detail();
+        assert!(!expected.is_empty());
+        assert_eq!(
+            page.text("#generate-error").await,
+            expected,
+            "the server's own words"
+        );
+        page.screenshot("dashboard-refused-1280").await;
+
+        page.client.refresh().await.expect("reloads");
+        page.wait_until(
+            "the remembered inputs",
+            10,
+            &format!("return document.getElementById('repo_url').value === '{bad_url}' && document.getElementById('branch').value === 'release';"),
+        )
+        .await;
+        drop(server);
+        page.wait_until(
+            "the offline badge",
+            10,
+            "return document.getElementById('connection').textContent.startsWith('Offline');",
+        )
+        .await;
+        page.screenshot("dashboard-offline-1280").await;
+        // Failed reconnects and the refused form are what the test asked for.
+        page.assert_no_console_errors_but(&["/api/ws", "/api/status", "/api/generate"])
+            .await;
+    });
+}

@@ -33,6 +33,11 @@ function noteStage(v) {
 }
 
 function render() {
+  renderProjects();
+  renderSelected();
+}
+
+function renderProjects() {
   const shown = renderTree($("tree"), state.projects, {
     filter: $("filter").value.trim(),
     byOwner: state.me?.is_admin,
@@ -47,6 +52,9 @@ function render() {
   });
   const generating = state.projects.filter((v) => v.status === "generating").length;
   $("counts").textContent = `${shown} of ${state.projects.length} variants · ${generating} generating`;
+}
+
+function renderSelected() {
   const chosen = state.projects.find((v) => variantKey(v) === state.selected);
   if (chosen) {
     renderDetail($("detail"), chosen, {
@@ -99,17 +107,22 @@ function applySync(message) {
   render();
 }
 
-function patch(message, extra) {
+function patch(message) {
   const match = (v) => v.name === message.name && v.branch === message.branch && v.owner === message.owner
     && v.ai_provider === message.provider && v.ai_model === message.model;
   const v = state.projects.find(match);
   if (!v) return;
+  const before = v.status;
   for (const field of ["status", "current_stage", "page_count", "plan_json", "error_message", "last_generated", "last_commit_sha"]) {
     if (field in message) v[field] = message[field];
   }
-  Object.assign(v, extra);
   noteStage(v);
-  render();
+  // Progress within a status leaves the tree as it is (and the keyboard focus in it).
+  if (v.status === before) {
+    if (variantKey(v) === state.selected) renderSelected();
+  } else {
+    render();
+  }
 }
 
 let models = { providers: [], default_provider: "", default_model: "", known_models: {}, available_models: {} };
