@@ -100,7 +100,8 @@ where
         let _ = client.goto("about:blank").await;
         let _ = client.delete_all_cookies().await;
         let _ = console_errors(&client).await;
-        test(Page { client }).await;
+        let page = Page { client };
+        test(page).await;
     });
 }
 
@@ -178,6 +179,37 @@ impl Page {
             .filter(|error| !expected.iter().any(|e| error.contains(e)))
             .collect();
         assert!(errors.is_empty(), "JavaScript console errors: {errors:#?}");
+    }
+}
+
+impl Page {
+    /// Sends a Chrome DevTools Protocol command through chromedriver.
+    pub async fn cdp(&self, cmd: &str, params: Value) -> Value {
+        self.client
+            .issue_cmd(Cdp(json!({"cmd": cmd, "params": params})))
+            .await
+            .unwrap_or_else(|e| panic!("{cmd}: {e}"))
+    }
+}
+
+/// chromedriver's passage to the DevTools protocol.
+#[derive(Debug)]
+struct Cdp(Value);
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(self.0.to_string()))
     }
 }
 

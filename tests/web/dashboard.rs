@@ -160,3 +160,52 @@ fn the_form_shows_the_server_s_refusal_remembers_its_inputs_and_the_badge_shows_
             .await;
     });
 }
+
+#[test]
+fn without_the_socket_the_dashboard_polls_and_still_shows_new_projects() {
+    with_browser(1280, |page| async move {
+        let fake = FakeClaude::new(&[("intro", "Introduction")]);
+        let server = fake.server("");
+        sign_in(&page, &server.url("")).await;
+        // A socket that never connects, as behind a proxy that refuses upgrades.
+        let refusing = "window.WebSocket = class extends EventTarget { \
+            constructor() { super(); setTimeout(() => this.dispatchEvent(new CloseEvent('close', { code: 1006 })), 10); } \
+            send() {} close() {} };";
+        let script = page
+            .cdp(
+                "Page.addScriptToEvaluateOnNewDocument",
+                serde_json::json!({"source": refusing}),
+            )
+            .await;
+        page.client.refresh().await.expect("reloads");
+        page.wait_until(
+            "the offline badge",
+            10,
+            "return document.getElementById('connection').textContent.startsWith('Offline');",
+        )
+        .await;
+        // A generation started elsewhere (a script, the CLI) shows up by polling.
+        let repo = SampleRepo::in_folder_named("polled");
+        let started = crate::support::api::post(
+            &server,
+            "/api/generate",
+            crate::support::api::As::Bearer(ADMIN_KEY),
+            serde_json::json!({"repo_path": repo.path(), "ai_model": "opus"}),
+        )
+        .await;
+        assert_eq!(started.status, 202, "{}", started.text());
+        page.wait_until(
+            "the polled project",
+            15,
+            "return document.getElementById('tree').textContent.includes('polled');",
+        )
+        .await;
+        page.screenshot("dashboard-polling-1280").await;
+        page.cdp(
+            "Page.removeScriptToEvaluateOnNewDocument",
+            serde_json::json!({"identifier": script["identifier"]}),
+        )
+        .await;
+        page.assert_no_console_errors().await;
+    });
+}

@@ -29,7 +29,14 @@ export function connectLive({ onSync, onProgress, onStatus, onConnection }) {
 
   const open = () => {
     const scheme = location.protocol === "https:" ? "wss" : "ws";
-    const socket = new WebSocket(`${scheme}://${location.host}/api/ws`);
+    let socket;
+    try {
+      socket = new WebSocket(`${scheme}://${location.host}/api/ws`);
+    } catch {
+      // Refused before it started (a proxy's policy, a browser setting): poll, retry.
+      retry();
+      return;
+    }
     socket.addEventListener("open", () => {
       backoff = 1000;
       stopPolling();
@@ -55,11 +62,14 @@ export function connectLive({ onSync, onProgress, onStatus, onConnection }) {
         location.assign("/login");
         return;
       }
-      onConnection("offline");
-      startPolling();
-      setTimeout(open, backoff);
-      backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+      retry();
     });
+  };
+  const retry = () => {
+    onConnection("offline");
+    startPolling();
+    setTimeout(open, backoff);
+    backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
   };
   open();
 }
