@@ -35,7 +35,7 @@ pub fn routes(
                 // A browser (its session, no Bearer key) reads sites on their own origin.
                 if let Some(origin) = state.docs_origin().filter(|_| authorization.is_none()) {
                     let tail = tail.as_str();
-                    return docs_origin::grant_redirect(&state, &origin, &who, tail, &query);
+                    return docs_origin::grant_redirect(&state, origin, &who, tail, &query);
                 }
                 let owner = query.get("owner").map(String::as_str);
                 respond(serve(&state, &who, tail.as_str(), owner, &conditions).await)

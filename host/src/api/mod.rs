@@ -95,6 +95,9 @@ pub struct Shared {
     pub listings: Arc<Listings>,
     /// The WebSocket connections that are open.
     pub sockets: Arc<ws::OpenSockets>,
+    /// `docs_origin` and `api_origin`, parsed once (the configuration was checked at
+    /// start-up and does not change while the server runs).
+    pub origins: Origins,
     /// Models each provider listed when last asked (`POST /api/models/refresh`); until
     /// then, what it said when it was loaded.
     pub provider_models: std::sync::RwLock<BTreeMap<String, Vec<String>>>,
@@ -106,15 +109,31 @@ impl Shared {
         self.pipeline.publish(event);
     }
 
-    /// The separate origin of generated sites, if the configuration names one (it was
-    /// checked at start-up).
-    pub fn docs_origin(&self) -> Option<crate::config::DocsOrigin> {
-        self.config.docs_origin().and_then(Result::ok)
+    /// The separate origin of generated sites, if the configuration names one.
+    pub fn docs_origin(&self) -> Option<&crate::config::DocsOrigin> {
+        self.origins.docs.as_ref()
     }
 
-    /// The API's public origin, required (and checked at start-up) with a docs origin.
-    pub fn api_origin(&self) -> Option<crate::config::DocsOrigin> {
-        self.config.api_origin().and_then(Result::ok)
+    /// The API's public origin, required with a docs origin.
+    pub fn api_origin(&self) -> Option<&crate::config::DocsOrigin> {
+        self.origins.api.as_ref()
+    }
+}
+
+/// The configured origins of the API and of generated sites.
+#[derive(Debug, Clone, Default)]
+pub struct Origins {
+    pub docs: Option<crate::config::DocsOrigin>,
+    pub api: Option<crate::config::DocsOrigin>,
+}
+
+impl Origins {
+    /// The origins `config` names (it was checked at start-up; a malformed one is none).
+    pub fn of(config: &Config) -> Origins {
+        Origins {
+            docs: config.docs_origin().and_then(Result::ok),
+            api: config.api_origin().and_then(Result::ok),
+        }
     }
 }
 

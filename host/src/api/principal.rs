@@ -56,7 +56,7 @@ pub fn from_own_pages(
     browser_request()
         .and(with_state(state))
         .and_then(|browser: BrowserRequest, state: AppState| async move {
-            if browser.is_cross_origin_change(state.api_origin().as_ref()) {
+            if browser.is_cross_origin_change(state.api_origin()) {
                 Err(warp::reject::custom(cross_origin()))
             } else {
                 Ok(())
@@ -103,7 +103,7 @@ fn credentials(
                     });
                 }
                 match cookie {
-                    Some(_) if browser.is_cross_origin_change(state.api_origin().as_ref()) => {
+                    Some(_) if browser.is_cross_origin_change(state.api_origin()) => {
                         Err(cross_origin())
                     }
                     Some(token) if !token.is_empty() => {

@@ -102,11 +102,12 @@ fn page(body: &'static [u8]) -> Response {
 
 /// An asset, revalidated by its digest: the browser keeps it and asks whether it changed.
 fn asset(name: &str, cached: Option<&str>) -> Response {
-    let Some(asset) = ASSETS.iter().find(|a| a.name == name) else {
+    let Some(index) = ASSETS.iter().position(|a| a.name == name) else {
         return super::ApiError::not_found("Not Found").into_response();
     };
-    let tag = etag(asset.body);
-    let mut response = if cached.is_some_and(|c| c.split(',').any(|t| t.trim() == tag)) {
+    let asset = &ASSETS[index];
+    let tag = &ETAGS[index];
+    let mut response = if cached.is_some_and(|c| c.split(',').any(|t| t.trim() == *tag)) {
         let mut response = Response::default();
         *response.status_mut() = StatusCode::NOT_MODIFIED;
         response
@@ -119,12 +120,16 @@ fn asset(name: &str, cached: Option<&str>) -> Response {
         response
     };
     let headers = response.headers_mut();
-    if let Ok(value) = HeaderValue::from_str(&tag) {
+    if let Ok(value) = HeaderValue::from_str(tag) {
         headers.insert(header::ETAG, value);
     }
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     response
 }
+
+/// Each asset's ETag, in [`ASSETS`]' order: digested once, not per request.
+static ETAGS: std::sync::LazyLock<Vec<String>> =
+    std::sync::LazyLock::new(|| ASSETS.iter().map(|a| etag(a.body)).collect());
 
 fn etag(body: &[u8]) -> String {
     use sha2::{Digest, Sha256};

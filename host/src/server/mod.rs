@@ -13,7 +13,7 @@ use anyhow::Context as _;
 use tracing_subscriber::EnvFilter;
 
 use crate::api::listing::Listings;
-use crate::api::{self, AppState, Shared};
+use crate::api::{self, AppState, Origins, Shared};
 use crate::artifacts::Artifacts;
 use crate::auth::{Authenticator, keys};
 use crate::config::Config;
@@ -142,6 +142,7 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
         .collect();
     Ok(AppState::new(Shared {
         artifacts,
+        origins: Origins::of(&config),
         config: Arc::new(config),
         provider_models: std::sync::RwLock::new(provider_models),
         plugins,
