@@ -3,21 +3,8 @@
 
 use serde_json::json;
 
-use crate::browser::{Page, with_browser};
+use crate::browser::with_browser;
 use crate::support::api::{ADMIN_KEY, As, Seed, delete, post, seed, start_server};
-
-async fn sign_in(page: &Page, base: &str, username: &str, key: &str) {
-    page.goto(&format!("{base}/login")).await;
-    page.fill("#username", username).await;
-    page.fill("#api_key", key).await;
-    page.click("button[type=submit]").await;
-    page.wait_until(
-        "the live dashboard",
-        10,
-        "return location.pathname === '/' && document.getElementById('connection').textContent === 'Live';",
-    )
-    .await;
-}
 
 /// Whether the tree lists `name`, as a script the page runs.
 fn tree_lists(name: &str) -> String {
@@ -29,7 +16,7 @@ fn an_admin_creates_a_user_shares_a_project_and_the_user_sees_access_change_live
     with_browser(1280, |page| async move {
         let server = start_server();
         seed(server.data_dir.path(), &Seed::ready("admin", "alpha")).await;
-        sign_in(&page, &server.url(""), "admin", ADMIN_KEY).await;
+        page.sign_in(&server.url(""), "admin", ADMIN_KEY).await;
 
         page.fill("#new-username", "bob").await;
         page.click("#create-user button[type=submit]").await;
@@ -66,14 +53,9 @@ fn an_admin_creates_a_user_shares_a_project_and_the_user_sees_access_change_live
             "a key is never shown twice"
         );
         page.click("#logout").await;
-        page.wait_until(
-            "the login page",
-            10,
-            "return location.pathname === '/login';",
-        )
-        .await;
+        page.wait_for_path("/login").await;
 
-        sign_in(&page, &server.url(""), "bob", &key).await;
+        page.sign_in(&server.url(""), "bob", &key).await;
         page.wait_until("the shared project", 10, &tree_lists("alpha"))
             .await;
         let administration = page.find("#admin-panel").await;
@@ -130,7 +112,7 @@ fn an_admin_sees_every_owner_s_projects_grouped_and_filters_them() {
             };
             seed(server.data_dir.path(), &variant).await;
         }
-        sign_in(&page, &server.url(""), "admin", ADMIN_KEY).await;
+        page.sign_in(&server.url(""), "admin", ADMIN_KEY).await;
         page.wait_until("every project", 10, &tree_lists("ledger"))
             .await;
         let tree = page.text("#tree").await;

@@ -147,8 +147,11 @@ impl Page {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        self.screenshot(&format!("timeout-{}", what.replace(' ', "-")))
-            .await;
+        let name: String = what
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect();
+        self.screenshot(&format!("timeout-{name}")).await;
         panic!("waited {seconds} s for {what}");
     }
 
@@ -185,37 +188,70 @@ impl Page {
 impl Page {
     /// Sends a Chrome DevTools Protocol command through chromedriver.
     pub async fn cdp(&self, cmd: &str, params: Value) -> Value {
+        let command = ChromeCommand {
+            path: "goog/cdp/execute",
+            body: json!({"cmd": cmd, "params": params}),
+        };
         self.client
-            .issue_cmd(Cdp(json!({"cmd": cmd, "params": params})))
+            .issue_cmd(command)
             .await
             .unwrap_or_else(|e| panic!("{cmd}: {e}"))
     }
+
+    /// Signs in through the login page and waits for the dashboard's socket to be live.
+    pub async fn sign_in(&self, base: &str, username: &str, key: &str) {
+        self.goto(&format!("{base}/login")).await;
+        self.fill("#username", username).await;
+        self.fill("#api_key", key).await;
+        self.click("button[type=submit]").await;
+        self.wait_until(
+            "the live dashboard",
+            10,
+            "return location.pathname === '/' && document.getElementById('connection').textContent === 'Live';",
+        )
+        .await;
+    }
+
+    /// Waits for the browser to be at `path` on its server.
+    pub async fn wait_for_path(&self, path: &str) {
+        let script = format!("return location.pathname === '{path}';");
+        self.wait_until(&format!("the page at {path}"), 10, &script)
+            .await;
+    }
 }
 
-/// chromedriver's passage to the DevTools protocol.
+/// A chromedriver command outside W3C WebDriver: a POST of `body` to the session's `path`.
 #[derive(Debug)]
-struct Cdp(Value);
+struct ChromeCommand {
+    path: &'static str,
+    body: Value,
+}
 
-impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+impl fantoccini::wd::WebDriverCompatibleCommand for ChromeCommand {
     fn endpoint(
         &self,
         base_url: &url::Url,
         session_id: Option<&str>,
     ) -> Result<url::Url, url::ParseError> {
         base_url.join(&format!(
-            "session/{}/goog/cdp/execute",
-            session_id.unwrap_or_default()
+            "session/{}/{}",
+            session_id.unwrap_or_default(),
+            self.path
         ))
     }
 
     fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        (http::Method::POST, Some(self.0.to_string()))
+        (http::Method::POST, Some(self.body.to_string()))
     }
 }
 
 /// chromium's console log since the last read: its SEVERE entries.
 async fn console_errors(client: &Client) -> Vec<String> {
-    let Ok(Value::Array(entries)) = client.issue_cmd(BrowserLog).await else {
+    let log = ChromeCommand {
+        path: "se/log",
+        body: json!({"type": "browser"}),
+    };
+    let Ok(Value::Array(entries)) = client.issue_cmd(log).await else {
         return vec!["the browser's console log could not be read".into()];
     };
     entries
@@ -223,25 +259,4 @@ async fn console_errors(client: &Client) -> Vec<String> {
         .filter(|e| e["level"] == "SEVERE")
         .map(|e| e["message"].as_str().unwrap_or_default().to_string())
         .collect()
-}
-
-/// chromedriver's log command (not in W3C WebDriver).
-#[derive(Debug)]
-struct BrowserLog;
-
-impl fantoccini::wd::WebDriverCompatibleCommand for BrowserLog {
-    fn endpoint(
-        &self,
-        base_url: &url::Url,
-        session_id: Option<&str>,
-    ) -> Result<url::Url, url::ParseError> {
-        base_url.join(&format!(
-            "session/{}/se/log",
-            session_id.unwrap_or_default()
-        ))
-    }
-
-    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        (http::Method::POST, Some(r#"{"type":"browser"}"#.into()))
-    }
 }

@@ -5,16 +5,15 @@ use crate::support::api::ADMIN_KEY;
 use crate::support::fake_ai::{FakeClaude, SampleRepo};
 
 async fn sign_in(page: &Page, base: &str) {
-    page.goto(&format!("{base}/login")).await;
-    page.fill("#username", "admin").await;
-    page.fill("#api_key", ADMIN_KEY).await;
-    page.click("button[type=submit]").await;
-    page.wait_until(
-        "the live dashboard",
-        10,
-        "return location.pathname === '/' && document.getElementById('connection').textContent === 'Live';",
-    )
-    .await;
+    page.sign_in(base, "admin", ADMIN_KEY).await;
+}
+
+/// Generates `repo` (a path on the server, as admins may) with the form.
+async fn generate_from_form(page: &Page, repo: &SampleRepo) {
+    page.fill("#repo_path", &repo.path().display().to_string())
+        .await;
+    page.fill("#ai_model", "opus").await;
+    page.click("#generate button[type=submit]").await;
 }
 
 #[test]
@@ -29,10 +28,7 @@ fn a_generation_started_from_the_form_advances_live_and_opens_its_docs() {
         let repo = SampleRepo::new();
         let server = fake.server("");
         sign_in(&page, &server.url("")).await;
-        page.fill("#repo_path", &repo.path().display().to_string())
-            .await;
-        page.fill("#ai_model", "opus").await;
-        page.click("#generate button[type=submit]").await;
+        generate_from_form(&page, &repo).await;
         page.wait_until(
             "the progress of the new generation",
             20,
@@ -76,10 +72,7 @@ fn a_slow_generation_is_aborted_then_deleted_from_its_panel() {
         let repo = SampleRepo::new();
         let server = fake.server("");
         sign_in(&page, &server.url("")).await;
-        page.fill("#repo_path", &repo.path().display().to_string())
-            .await;
-        page.fill("#ai_model", "opus").await;
-        page.click("#generate button[type=submit]").await;
+        generate_from_form(&page, &repo).await;
         fake.wait_for_slow_call().await;
         page.wait_until(
             "the Abort button",

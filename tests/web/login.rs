@@ -19,12 +19,7 @@ async fn focused(page: &Page) -> String {
 async fn sign_in_and_out(page: Page, width: u32) {
     let server = start_server();
     page.goto(&server.url("/")).await;
-    page.wait_until(
-        "the login page",
-        10,
-        "return location.pathname === '/login';",
-    )
-    .await;
+    page.wait_for_path("/login").await;
     page.fill("#username", "admin").await;
     page.fill("#api_key", "not-the-admin-key-at-all").await;
     page.click("button[type=submit]").await;
@@ -44,8 +39,7 @@ async fn sign_in_and_out(page: Page, width: u32) {
 
     page.fill("#api_key", ADMIN_KEY).await;
     page.click("button[type=submit]").await;
-    page.wait_until("the dashboard", 10, "return location.pathname === '/';")
-        .await;
+    page.wait_for_path("/").await;
     page.wait_until(
         "the socket to be live",
         10,
@@ -76,19 +70,9 @@ async fn sign_in_and_out(page: Page, width: u32) {
     page.screenshot(&format!("dashboard-dark-{width}")).await;
 
     page.click("#logout").await;
-    page.wait_until(
-        "the login page again",
-        10,
-        "return location.pathname === '/login';",
-    )
-    .await;
+    page.wait_for_path("/login").await;
     page.goto(&server.url("/")).await;
-    page.wait_until(
-        "a signed-out dashboard to send to login",
-        10,
-        "return location.pathname === '/login';",
-    )
-    .await;
+    page.wait_for_path("/login").await;
     // The wrong key's 401 is the one error the test asked for.
     page.assert_no_console_errors_but(&[
         "/api/auth/login - Failed to load resource: the server responded with a status of 401",

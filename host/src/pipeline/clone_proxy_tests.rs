@@ -33,20 +33,30 @@ fn tunnels_take_only_connects() {
     assert!(Request::parse(b"GET /x HTTP/1.1\r\n\r\n", &Upstream::Tunnel).is_err());
 }
 
-/// A CONNECT through a relay allowing `allowed`; what came back through the tunnel.
-async fn connect_through(allowed: &str, target: &str) -> (String, Option<super::CloneStopped>) {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+/// A relay to `upstream` whose policy allows `allowed` (`host[:port]`), and a client
+/// connected to it.
+async fn relay_allowing(
+    allowed: &str,
+    upstream: Upstream,
+) -> (super::CloneProxy, tokio::net::TcpStream) {
     let policy =
         crate::pipeline::remote::RemotePolicy::from_settings(&crate::config::GitSettings {
             allow_hosts: vec![allowed.into()],
             ..Default::default()
         });
-    let relay = super::CloneProxy::start(policy, Upstream::Tunnel)
+    let relay = super::CloneProxy::start(policy, upstream)
         .await
         .expect("relay");
-    let mut client = tokio::net::TcpStream::connect(relay.address)
+    let client = tokio::net::TcpStream::connect(relay.address)
         .await
         .expect("connect");
+    (relay, client)
+}
+
+/// A CONNECT through a relay allowing `allowed`; what came back through the tunnel.
+async fn connect_through(allowed: &str, target: &str) -> (String, Option<super::CloneStopped>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let (relay, mut client) = relay_allowing(allowed, Upstream::Tunnel).await;
     client
         .write_all(format!("CONNECT {target} HTTP/1.1\r\n\r\nping").as_bytes())
         .await
@@ -123,21 +133,11 @@ async fn origin_answering(chunks: &'static [&'static str]) -> (String, Option<Cl
             tokio::time::sleep(std::time::Duration::from_millis(30)).await;
         }
     });
-    let policy =
-        crate::pipeline::remote::RemotePolicy::from_settings(&crate::config::GitSettings {
-            allow_hosts: vec![format!("127.0.0.1:{port}")],
-            ..Default::default()
-        });
     let upstream = Upstream::Origin {
         host: "127.0.0.1".into(),
         port,
     };
-    let relay = super::CloneProxy::start(policy, upstream)
-        .await
-        .expect("relay");
-    let mut client = tokio::net::TcpStream::connect(relay.address)
-        .await
-        .expect("connect");
+    let (relay, mut client) = relay_allowing(&format!("127.0.0.1:{port}"), upstream).await;
     client
         .write_all(b"GET /r.git/info/refs HTTP/1.1\r\nHost: x\r\n\r\n")
         .await
