@@ -236,18 +236,22 @@ exit 0"##,
     /// A server (the test ADMIN_KEY, plain-HTTP cookies, default model `opus`) whose
     /// search path finds this fake as `claude`, with `config` as its configuration file.
     pub fn server(&self, config: &str) -> super::server::RunningServer {
+        self.server_with(config, &[])
+    }
+
+    /// [`FakeClaude::server`] with `env` on top of its environment.
+    pub fn server_with(&self, config: &str, env: &[(&str, &str)]) -> super::server::RunningServer {
         let path = self.path_var();
         let (sandbox_key, writable) = self.sandbox_env();
-        super::server::RunningServer::start(
-            config,
-            &[
-                ("ADMIN_KEY", super::api::ADMIN_KEY),
-                ("SECURE_COOKIES", "false"),
-                ("PATH", path.as_str()),
-                (sandbox_key, writable.as_str()),
-                ("AI_MODEL", "opus"),
-            ],
-        )
+        let mut all = vec![
+            ("ADMIN_KEY", super::api::ADMIN_KEY),
+            ("SECURE_COOKIES", "false"),
+            ("PATH", path.as_str()),
+            (sandbox_key, writable.as_str()),
+            ("AI_MODEL", "opus"),
+        ];
+        all.extend_from_slice(env);
+        super::server::RunningServer::start(config, &all)
     }
 
     pub fn path_var(&self) -> String {

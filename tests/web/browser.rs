@@ -212,6 +212,24 @@ impl Page {
         .await;
     }
 
+    /// The value the selected variant's panel shows for `name` ("Cost", "Pages", ...).
+    pub async fn field(&self, name: &str) -> String {
+        let script = "const dt = [...document.querySelectorAll('#detail dt')].find(d => d.textContent === arguments[0]); \
+                      return dt ? dt.nextElementSibling.textContent : null;";
+        match self.client.execute(script, vec![json!(name)]).await {
+            Ok(Value::String(value)) => value,
+            other => panic!("no {name} in the variant's panel: {other:?}"),
+        }
+    }
+
+    /// Runs `script` (a function body) and returns what it returns.
+    pub async fn run(&self, script: &str) -> Value {
+        self.client
+            .execute(script, vec![])
+            .await
+            .unwrap_or_else(|e| panic!("the script failed: {e}"))
+    }
+
     /// Waits for the browser to be at `path` on its server.
     pub async fn wait_for_path(&self, path: &str) {
         let script = format!("return location.pathname === '{path}';");

@@ -25,6 +25,7 @@ fn a_generation_started_from_the_form_advances_live_and_opens_its_docs() {
             ("api", "API"),
         ]);
         fake.track_concurrency();
+        fake.report_cost(0.1);
         let repo = SampleRepo::new();
         let server = fake.server("");
         sign_in(&page, &server.url("")).await;
@@ -50,7 +51,27 @@ fn a_generation_started_from_the_form_advances_live_and_opens_its_docs() {
         ] {
             assert!(activity.contains(stage), "the activity log: {activity}");
         }
+        assert!(
+            activity.contains(" of 3"),
+            "pages are logged as they are written: {activity}"
+        );
         assert!(page.text("#tree").await.contains(&repo.project()));
+        let cost = crate::support::api::get(
+            &server,
+            "/api/cost",
+            crate::support::api::As::Bearer(ADMIN_KEY),
+        )
+        .await
+        .json();
+        let variant = &cost["projects"][0]["variants"][0];
+        assert_eq!(
+            page.field("Generation").await,
+            variant["generation_id"].as_str().expect("an id")
+        );
+        let usd = variant["total_cost_usd"].as_f64().expect("a cost");
+        assert!(usd > 0.0, "{cost}");
+        assert_eq!(page.field("Cost").await, format!("${usd:.2}"));
+        assert!(page.field("Took").await.ends_with(" s"));
         page.screenshot("dashboard-ready-1280").await;
         page.click("#detail a.primary").await;
         page.wait_until(
@@ -83,6 +104,13 @@ fn a_slow_generation_is_aborted_then_deleted_from_its_panel() {
         page.screenshot("dashboard-slow-generation-360").await;
         page.click("#detail button.danger").await;
         page.wait_until(
+            "the abort's confirmation",
+            10,
+            "return !!document.querySelector('#confirm-dialog[open]');",
+        )
+        .await;
+        page.click("#confirm-dialog button.danger").await;
+        page.wait_until(
             "the generation to be aborted",
             20,
             "return [...document.querySelectorAll('#detail dd')].some(d => d.textContent === 'aborted');",
@@ -90,7 +118,15 @@ fn a_slow_generation_is_aborted_then_deleted_from_its_panel() {
         .await;
         page.screenshot("dashboard-aborted-360").await;
         page.click("#detail button.danger").await;
-        page.client.accept_alert().await.expect("the confirmation");
+        page.wait_until(
+            "the confirmation dialog",
+            10,
+            "return !!document.querySelector('#confirm-dialog[open]');",
+        )
+        .await;
+        assert!(page.text("#confirm-text").await.contains("is removed"));
+        page.screenshot("dashboard-confirm-delete-360").await;
+        page.click("#confirm-dialog button.danger").await;
         page.wait_until(
             "the variant to leave the tree",
             20,
@@ -151,54 +187,5 @@ fn the_form_shows_the_server_s_refusal_remembers_its_inputs_and_the_badge_shows_
         // Failed reconnects and the refused form are what the test asked for.
         page.assert_no_console_errors_but(&["/api/ws", "/api/status", "/api/generate"])
             .await;
-    });
-}
-
-#[test]
-fn without_the_socket_the_dashboard_polls_and_still_shows_new_projects() {
-    with_browser(1280, |page| async move {
-        let fake = FakeClaude::new(&[("intro", "Introduction")]);
-        let server = fake.server("");
-        sign_in(&page, &server.url("")).await;
-        // A socket that never connects, as behind a proxy that refuses upgrades.
-        let refusing = "window.WebSocket = class extends EventTarget { \
-            constructor() { super(); setTimeout(() => this.dispatchEvent(new CloseEvent('close', { code: 1006 })), 10); } \
-            send() {} close() {} };";
-        let script = page
-            .cdp(
-                "Page.addScriptToEvaluateOnNewDocument",
-                serde_json::json!({"source": refusing}),
-            )
-            .await;
-        page.client.refresh().await.expect("reloads");
-        page.wait_until(
-            "the offline badge",
-            10,
-            "return document.getElementById('connection').textContent.startsWith('Offline');",
-        )
-        .await;
-        // A generation started elsewhere (a script, the CLI) shows up by polling.
-        let repo = SampleRepo::in_folder_named("polled");
-        let started = crate::support::api::post(
-            &server,
-            "/api/generate",
-            crate::support::api::As::Bearer(ADMIN_KEY),
-            serde_json::json!({"repo_path": repo.path(), "ai_model": "opus"}),
-        )
-        .await;
-        assert_eq!(started.status, 202, "{}", started.text());
-        page.wait_until(
-            "the polled project",
-            15,
-            "return document.getElementById('tree').textContent.includes('polled');",
-        )
-        .await;
-        page.screenshot("dashboard-polling-1280").await;
-        page.cdp(
-            "Page.removeScriptToEvaluateOnNewDocument",
-            serde_json::json!({"identifier": script["identifier"]}),
-        )
-        .await;
-        page.assert_no_console_errors().await;
     });
 }

@@ -5,7 +5,12 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod account;
 mod admin;
 mod browser;
 mod dashboard;
+mod live;
 mod login;
+mod quality;
+mod settings;
+mod variant;

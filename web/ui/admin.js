@@ -2,6 +2,7 @@
 // panel, who else may read its project.
 import { api } from "./api.js";
 import { shownOnce } from "./keys.js";
+import { confirmAction } from "./confirm.js";
 
 const el = (tag, props = {}, ...children) => {
   const node = Object.assign(document.createElement(tag), props);
@@ -49,7 +50,7 @@ export async function renderUsers(section) {
       });
       const remove = el("button", { type: "button", className: "danger", textContent: "Delete" });
       remove.addEventListener("click", async () => {
-        if (!confirm(`Delete ${user.username}, their sessions and every project they own?`)) return;
+        if (!await confirmAction(`Delete ${user.username}, their sessions and every project they own?`, "Delete user")) return;
         try {
           await api("DELETE", `/api/admin/users/${encodeURIComponent(user.username)}`);
           await refresh();

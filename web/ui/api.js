@@ -6,6 +6,12 @@ export class ApiError extends Error {
   }
 }
 
+// Set once the page must stay as it is though the session ends (a new key on screen).
+let held = false;
+export const holdPage = () => { held = true; };
+export const releasePage = () => { held = false; };
+export const pageHeld = () => held;
+
 export async function api(method, path, body) {
   const init = { method, headers: { Accept: "application/json" }, credentials: "same-origin" };
   if (body !== undefined) {
@@ -24,6 +30,10 @@ export async function api(method, path, body) {
     data = text ? JSON.parse(text) : null;
   } catch {
     data = null;
+  }
+  // A session that expired or was revoked: back to the login page (which asks for the key).
+  if (response.status === 401 && location.pathname !== "/login" && !held) {
+    location.assign("/login");
   }
   if (!response.ok) {
     const detail = data && typeof data.detail === "string" ? data.detail : `${response.status} ${response.statusText}`;

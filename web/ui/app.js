@@ -1,19 +1,25 @@
 // The dashboard: the projects the user may see, live over one WebSocket, a form to generate
 // more, and the selected variant's detail.
-import { api } from "./api.js";
+import { api, holdPage, releasePage } from "./api.js";
 import { connectLive } from "./live.js";
 import { renderTree, variantKey } from "./tree.js";
-import { elapsed, renderDetail } from "./detail.js";
+import { renderDetail } from "./detail.js";
+import { elapsed, plannedPages, serverTime } from "./format.js";
+import { setUpGenerateForm } from "./generate.js";
+import { renderSettings } from "./settings.js";
 import { renderAccess, renderUsers } from "./admin.js";
 import { shownOnce } from "./keys.js";
 
 const $ = (id) => document.getElementById(id);
-const FORM_KEY = "docsfy-generate";
 
 const state = {
   me: null,
   projects: [],
   knownModels: {},
+  knownBranches: {},
+  // The generation this page started and will select once it is listed.
+  awaited: null,
+  form: null,
   selected: null,
   expanded: new Set(),
   logs: new Map(),
@@ -22,14 +28,31 @@ const state = {
 
 const now = () => new Date().toLocaleTimeString([], { hour12: false });
 
+// When the variant's generation started: the server's time if it said, else when this page
+// first saw it generating.
 function noteStage(v) {
   const key = variantKey(v);
   if (v.status !== "generating") return;
-  if (!state.started.has(key)) state.started.set(key, Date.now());
+  const started = serverTime(v.generation_started_at)?.getTime();
+  if (started) state.started.set(key, started);
+  else if (!state.started.has(key)) state.started.set(key, Date.now());
   const log = state.logs.get(key) ?? [];
   const stage = v.current_stage ?? "queued";
-  if (log.at(-1)?.stage !== stage) log.push({ stage, time: now() });
+  const last = log.at(-1);
+  if (last?.stage !== stage) log.push({ stage, pages: v.page_count, time: now() });
+  else if (stage === "generating_pages" && v.page_count > last.pages) {
+    const total = plannedPages(v.plan_json);
+    log.push({ stage, pages: v.page_count, time: now(), text: `Wrote page ${v.page_count}${total ? ` of ${total}` : ""}` });
+  }
   state.logs.set(key, log);
+}
+
+// Selects the generation this page started as soon as it is listed.
+function selectAwaited(v) {
+  if (state.awaited && v.generation_id === state.awaited) {
+    state.selected = variantKey(v);
+    state.awaited = null;
+  }
 }
 
 function render() {
@@ -38,7 +61,7 @@ function render() {
 }
 
 function renderProjects() {
-  const shown = renderTree($("tree"), state.projects, {
+  const { shown, folders } = renderTree($("tree"), state.projects, {
     filter: $("filter").value.trim(),
     byOwner: state.me?.is_admin,
     selected: state.selected,
@@ -50,8 +73,11 @@ function renderProjects() {
       $("detail").focus();
     },
   });
+  state.folders = folders;
   const generating = state.projects.filter((v) => v.status === "generating").length;
-  $("counts").textContent = `${shown} of ${state.projects.length} variants · ${generating} generating`;
+  const spent = state.projects.reduce((sum, v) => sum + (v.total_cost_usd ?? 0), 0);
+  const cost = spent ? ` · $${spent.toFixed(2)} spent` : "";
+  $("counts").textContent = `${shown} of ${state.projects.length} variants · ${generating} generating${cost}`;
 }
 
 function renderSelected() {
@@ -61,6 +87,9 @@ function renderSelected() {
       me: state.me,
       log: state.logs.get(state.selected) ?? [],
       startedAt: state.started.get(state.selected) ?? Date.now(),
+      providers: state.form?.providers() ?? [],
+      suggest: (provider) => state.form?.suggest(provider) ?? [],
+      onStarted: awaitGeneration,
       onDone: () => render(),
       onError: (message) => showError($("detail"), message),
     });
@@ -79,12 +108,17 @@ function showAccess(v) {
 }
 
 function setUpAccount() {
-  $("rotate-own").addEventListener("click", async () => {
+  $("rotate-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
     try {
-      const rotated = await api("POST", "/api/auth/rotate-key", {});
+      const chosen = $("own-new-key").value;
+      holdPage();
+      const rotated = await api("POST", "/api/auth/rotate-key", chosen ? { new_key: chosen } : {});
+      $("own-new-key").value = "";
       const again = Object.assign(document.createElement("a"), { href: "/login", textContent: "Sign in again with the new key" });
       $("own-key").replaceChildren(shownOnce("Your new key:", rotated.new_api_key), again);
     } catch (failure) {
+      releasePage();
       $("own-key").replaceChildren(Object.assign(document.createElement("p"), { className: "error", role: "alert", textContent: failure.message }));
     }
   });
@@ -99,11 +133,20 @@ function showError(container, message) {
   box.textContent = message;
 }
 
+function awaitGeneration(started) {
+  state.awaited = started.generation_id;
+  const listed = state.projects.find((v) => v.generation_id === started.generation_id);
+  if (listed) selectAwaited(listed);
+  render();
+}
+
 function applySync(message) {
   state.projects = message.projects ?? [];
   state.knownModels = message.known_models ?? {};
+  state.knownBranches = message.known_branches ?? {};
   state.projects.forEach(noteStage);
-  fillModels();
+  state.projects.forEach(selectAwaited);
+  state.form?.refill();
   render();
 }
 
@@ -113,69 +156,27 @@ function patch(message) {
   const v = state.projects.find(match);
   if (!v) return;
   const before = v.status;
-  for (const field of ["status", "current_stage", "page_count", "plan_json", "error_message", "last_generated", "last_commit_sha"]) {
+  if (message.generation_id && message.generation_id !== v.generation_id) {
+    // A new run of this variant: what was known of the last one no longer holds.
+    v.generation_started_at = null;
+    v.total_cost_usd = 0;
+    v.generation_duration = null;
+    state.started.delete(variantKey(v));
+    state.logs.delete(variantKey(v));
+  }
+  for (const field of ["status", "current_stage", "page_count", "plan_json", "error_message", "last_generated", "last_commit_sha",
+    "generation_id", "total_cost_usd", "generation_started_at", "generation_duration"]) {
     if (field in message) v[field] = message[field];
   }
   noteStage(v);
+  const wasSelected = state.selected;
+  selectAwaited(v);
   // Progress within a status leaves the tree as it is (and the keyboard focus in it).
-  if (v.status === before) {
+  if (v.status === before && state.selected === wasSelected) {
     if (variantKey(v) === state.selected) renderSelected();
   } else {
     render();
   }
-}
-
-let models = { providers: [], default_provider: "", default_model: "", known_models: {}, available_models: {} };
-
-function fillModels() {
-  const provider = $("ai_provider").value || models.default_provider;
-  const suggestions = new Set([
-    ...(models.available_models?.[provider] ?? []),
-    ...(models.known_models?.[provider] ?? []),
-    ...(state.knownModels[provider] ?? []),
-  ]);
-  $("models").replaceChildren(...[...suggestions].sort().map((m) => Object.assign(document.createElement("option"), { value: m })));
-}
-
-async function setUpForm() {
-  try {
-    models = await api("GET", "/api/models");
-  } catch {
-    // The form still works with free text.
-  }
-  const select = $("ai_provider");
-  select.replaceChildren(...(models.providers ?? []).map((p) => Object.assign(document.createElement("option"), { value: p, textContent: p })));
-  const remembered = JSON.parse(localStorage.getItem(FORM_KEY) || "{}");
-  select.value = remembered.ai_provider || models.default_provider;
-  $("ai_model").value = remembered.ai_model || models.default_model || "";
-  $("repo_url").value = remembered.repo_url || "";
-  $("branch").value = remembered.branch || "main";
-  select.addEventListener("change", fillModels);
-  fillModels();
-  $("repo-path-row").hidden = !state.me.is_admin;
-  if (state.me.role === "viewer") $("generate-panel").hidden = true;
-  $("generate").addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const error = $("generate-error");
-    error.hidden = true;
-    const body = {
-      branch: $("branch").value.trim() || "main",
-      ai_provider: select.value,
-      ai_model: $("ai_model").value.trim(),
-      force: $("force").checked,
-    };
-    const path = $("repo_path").value.trim();
-    if (path && state.me.is_admin) body.repo_path = path; else body.repo_url = $("repo_url").value.trim();
-    localStorage.setItem(FORM_KEY, JSON.stringify({ ...body, repo_url: body.repo_url ?? "" }));
-    try {
-      const started = await api("POST", "/api/generate", body);
-      state.selected = variantKey({ owner: state.me.username, name: started.project, branch: started.branch, ai_provider: body.ai_provider, ai_model: body.ai_model });
-      render();
-    } catch (failure) {
-      error.textContent = failure.message;
-      error.hidden = false;
-    }
-  });
 }
 
 async function main() {
@@ -191,17 +192,32 @@ async function main() {
     location.assign("/login");
   });
   $("filter").addEventListener("input", render);
+  $("expand-all").addEventListener("click", () => {
+    state.expanded.clear();
+    render();
+  });
+  $("collapse-all").addEventListener("click", () => {
+    for (const id of state.folders ?? []) state.expanded.add(`closed:${id}`);
+    render();
+  });
   $("detail").tabIndex = -1;
   setUpAccount();
-  if (state.me.is_admin) renderUsers($("admin-panel"));
-  await setUpForm();
+  if (state.me.is_admin) {
+    renderUsers($("admin-panel"));
+    renderSettings($("settings-panel"));
+  }
+  state.form = await setUpGenerateForm({
+    me: state.me,
+    live: () => ({ knownModels: state.knownModels, knownBranches: state.knownBranches }),
+    onStarted: awaitGeneration,
+  });
   connectLive({
     onSync: applySync,
     onProgress: (m) => patch(m),
     onStatus: (m) => patch(m),
     onConnection: (how) => {
       const badge = $("connection");
-      badge.textContent = how === "live" ? "Live" : "Offline: reconnecting…";
+      badge.textContent = { live: "Live", offline: "Offline: reconnecting…", "signed-out": "Signed out" }[how];
       badge.className = `connection ${how}`;
     },
   });

@@ -16,7 +16,10 @@ export function shownOnce(label, key) {
       copy.textContent = "Select the key and copy it";
     }
   });
-  return el("div", { className: "key-once", role: "status" },
+  const done = el("button", { type: "button", textContent: "Done" });
+  const card = el("div", { className: "key-once", role: "status" },
     el("p", {}, el("strong", { textContent: label }), " It is shown only this once."),
-    el("p", {}, code, " ", copy));
+    el("p", {}, code, " ", copy, " ", done));
+  done.addEventListener("click", () => card.remove());
+  return card;
 }

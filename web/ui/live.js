@@ -1,6 +1,6 @@
 // One WebSocket for everything the user may see, reconnecting with backoff; while it
 // cannot connect, /api/status is polled so the page stays current.
-import { api } from "./api.js";
+import { api, pageHeld } from "./api.js";
 
 const POLL_MS = 5000;
 const MAX_BACKOFF_MS = 30000;
@@ -13,7 +13,7 @@ export function connectLive({ onSync, onProgress, onStatus, onConnection }) {
     try {
       onSync(await api("GET", "/api/status"));
     } catch (failure) {
-      if (failure.status === 401) location.assign("/login");
+      if (failure.status === 401 && !pageHeld()) location.assign("/login");
     }
   };
   const startPolling = () => {
@@ -59,7 +59,9 @@ export function connectLive({ onSync, onProgress, onStatus, onConnection }) {
     });
     socket.addEventListener("close", (event) => {
       if (event.code === 1008) {
-        location.assign("/login");
+        // The credentials no longer hold; a page showing the new key stays until it is read.
+        if (pageHeld()) onConnection("signed-out");
+        else location.assign("/login");
         return;
       }
       retry();

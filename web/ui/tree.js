@@ -25,10 +25,27 @@ function matches(v, filter) {
   return filter.toLowerCase().split(/\s+/).every((word) => text.includes(word));
 }
 
+const STATUS_WORDS = [["ready", "ready"], ["generating", "generating"], ["error", "failed"], ["aborted", "aborted"]];
+
+/// "2 ready · 1 failed": how a repository's variants stand.
+function summary(variants) {
+  return STATUS_WORDS
+    .map(([status, word]) => [variants.filter((v) => v.status === status).length, word])
+    .filter(([n]) => n)
+    .map(([n, word]) => `${n} ${word}`)
+    .join(" · ");
+}
+
+// Newest first, as a person looks for what they just did.
+const newestFirst = (a, b) => (b.updated_at ?? "").localeCompare(a.updated_at ?? "");
+
+/// Draws the tree; returns how many variants it shows and the ids of its folders.
 export function renderTree(container, projects, { filter, byOwner, selected, onSelect, expanded }) {
   const shown = projects.filter((v) => matches(v, filter));
+  const folders = [];
   const list = el("ul", { className: "tree" });
-  const folder = (label, id, count, children) => {
+  const folder = (label, id, count, children, note = "") => {
+    folders.push(id);
     const open = filter ? true : expanded.has(id) || !expanded.has(`closed:${id}`);
     const toggle = el("button", {
       type: "button",
@@ -36,6 +53,7 @@ export function renderTree(container, projects, { filter, byOwner, selected, onS
       ariaExpanded: String(open),
       textContent: `${label} `,
     }, el("span", { className: "count", textContent: `(${count})` }));
+    if (note) toggle.append(el("span", { className: "summary", textContent: note }));
     toggle.addEventListener("click", () => {
       if (open) expanded.add(`closed:${id}`); else expanded.delete(`closed:${id}`);
       renderTree(container, projects, { filter, byOwner, selected, onSelect, expanded });
@@ -59,7 +77,8 @@ export function renderTree(container, projects, { filter, byOwner, selected, onS
     groupBy(items, (v) => v.name).map(([name, ofName]) =>
       folder(name, `${prefix}/${name}`, ofName.length,
         groupBy(ofName, (v) => v.branch).map(([branch, ofBranch]) =>
-          folder(branch, `${prefix}/${name}/${branch}`, ofBranch.length, ofBranch.map(variant)))));
+          folder(branch, `${prefix}/${name}/${branch}`, ofBranch.length, [...ofBranch].sort(newestFirst).map(variant))),
+        summary(ofName)));
   if (byOwner) {
     for (const [owner, items] of groupBy(shown, (v) => v.owner)) {
       list.append(folder(owner, `owner:${owner}`, items.length, repositories(items, owner)));
@@ -71,5 +90,5 @@ export function renderTree(container, projects, { filter, byOwner, selected, onS
     className: "muted",
     textContent: projects.length ? "No project matches the filter." : "No projects yet: generate one.",
   }));
-  return shown.length;
+  return { shown: shown.length, folders };
 }

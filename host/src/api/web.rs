@@ -43,8 +43,13 @@ const ASSETS: &[Asset] = &[
     asset!("live.js", JS),
     asset!("tree.js", JS),
     asset!("detail.js", JS),
+    asset!("format.js", JS),
+    asset!("regenerate.js", JS),
+    asset!("generate.js", JS),
     asset!("keys.js", JS),
     asset!("admin.js", JS),
+    asset!("settings.js", JS),
+    asset!("confirm.js", JS),
     asset!("app.js", JS),
     asset!("icon.svg", "image/svg+xml"),
 ];
