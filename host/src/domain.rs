@@ -157,3 +157,8 @@ mod tests {
         );
     }
 }
+
+/// A branch as one path segment or folder name, docsfy's way: `~` as `~7E`, `/` as `~2F`.
+pub fn encode_branch(branch: &str) -> String {
+    branch.replace('~', "~7E").replace('/', "~2F")
+}

@@ -28,6 +28,7 @@ mod keep_alive;
 mod login_limits;
 mod models_discovery;
 mod project_routes;
+mod published_downloads;
 mod quotas;
 mod remote_clones;
 mod security_headers;

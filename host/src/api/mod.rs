@@ -22,6 +22,7 @@ mod resolve;
 mod segment;
 mod settings;
 mod site_files;
+pub mod streamed;
 mod web;
 pub mod ws;
 

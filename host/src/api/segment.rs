@@ -53,14 +53,10 @@ pub fn decode_branch(segment: &str) -> String {
     decoded
 }
 
-/// A branch as one path segment or folder name, docsfy's way: `~` as `~7E`, `/` as `~2F`.
-pub fn encode_branch(branch: &str) -> String {
-    branch.replace('~', "~7E").replace('/', "~2F")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::encode_branch;
 
     #[test]
     fn branches_travel_with_docsfy_s_tilde_escapes() {

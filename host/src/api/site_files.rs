@@ -117,6 +117,13 @@ pub async fn respond(
     conditions: &Conditions,
 ) -> Result<Response, ApiError> {
     check_stays_inside(segments)?;
+    // Hidden names are the server's (gzip copies, download archives): no renderer writes one.
+    if segments
+        .iter()
+        .any(|s| s.starts_with('.') && s.as_str() != ".")
+    {
+        return Err(ApiError::not_found("File not found"));
+    }
     let mut path = site.to_path_buf();
     for segment in segments
         .iter()

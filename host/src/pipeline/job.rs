@@ -371,7 +371,8 @@ impl<'a> Job<'a> {
             .await
             .map_err(GenerationError::Render)?;
         let site = self.site.clone();
-        tokio::task::spawn_blocking(move || publish::publish_site(&site, &files))
+        let owner = key.clone();
+        tokio::task::spawn_blocking(move || publish::publish_site(&site, &files, &owner))
             .await?
             .map_err(GenerationError::Publish)?;
         Ok(Finished {

@@ -4,6 +4,7 @@
 //! its repair, the prompts, the repository summary, the page cache and atomic publishing.
 
 mod ai;
+pub mod archive;
 pub mod checkout;
 mod clone_proxy;
 pub mod credentials;

@@ -7,6 +7,7 @@ use std::path::{Component, Path, PathBuf};
 use anyhow::Context as _;
 
 use crate::plugins::SiteFile;
+use crate::store::variants::VariantKey;
 
 /// Checks a renderer's file path: relative, `/`-separated, no `..`, nothing hidden that could
 /// shadow the site's own machinery.
@@ -32,7 +33,8 @@ pub struct UnsafePath(pub String);
 
 /// Writes `files` as the new content of `site` (a directory that may exist and be served).
 /// Blocking: run it off the async workers.
-pub fn publish_site(site: &Path, files: &[SiteFile]) -> anyhow::Result<()> {
+/// The download archives are built with it (`archive`), so they always match the site.
+pub fn publish_site(site: &Path, files: &[SiteFile], key: &VariantKey) -> anyhow::Result<()> {
     let parent = site.parent().context("the site directory has no parent")?;
     std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
     let staging = tempfile::Builder::new()
@@ -49,6 +51,8 @@ pub fn publish_site(site: &Path, files: &[SiteFile]) -> anyhow::Result<()> {
             .with_context(|| format!("writing {}", target.display()))?;
         write_compressed(staging.path(), &relative, &file.contents)?;
     }
+    super::archive::write_archives(staging.path(), key)
+        .context("building the download archives")?;
     let staged = staging.keep();
     swap_in(&staged, site)
 }
@@ -117,6 +121,16 @@ fn swap_in(staged: &Path, site: &Path) -> anyhow::Result<()> {
 mod tests {
     use super::*;
 
+    fn key() -> VariantKey {
+        VariantKey {
+            name: "proj".into(),
+            branch: "main".into(),
+            provider: "claude".into(),
+            model: "opus".into(),
+            owner: "alice".into(),
+        }
+    }
+
     fn file(path: &str, text: &str) -> SiteFile {
         SiteFile {
             path: path.into(),
@@ -150,11 +164,13 @@ mod tests {
         publish_site(
             &site,
             &[file("index.html", "one"), file("old.html", "gone soon")],
+            &key(),
         )
         .expect("first");
         publish_site(
             &site,
             &[file("index.html", "two"), file("assets/a.css", "css")],
+            &key(),
         )
         .expect("second");
         assert_eq!(
@@ -162,6 +178,12 @@ mod tests {
             "two"
         );
         assert!(site.join("assets/a.css").is_file());
+        let archive =
+            super::super::archive::archive_path(&site, super::super::archive::ArchiveKind::Project);
+        assert!(
+            archive.is_file(),
+            "the archives are published with the site"
+        );
         assert!(
             !site.join("old.html").exists(),
             "files of the old site remain"
@@ -178,9 +200,13 @@ mod tests {
     fn a_failed_publish_leaves_the_old_site_untouched() {
         let dir = tempfile::tempdir().expect("dir");
         let site = dir.path().join("site");
-        publish_site(&site, &[file("index.html", "good")]).expect("first");
-        let error = publish_site(&site, &[file("index.html", "bad"), file("../escape", "x")])
-            .expect_err("unsafe path");
+        publish_site(&site, &[file("index.html", "good")], &key()).expect("first");
+        let error = publish_site(
+            &site,
+            &[file("index.html", "bad"), file("../escape", "x")],
+            &key(),
+        )
+        .expect_err("unsafe path");
         assert!(error.to_string().contains("unsafe path"), "{error}");
         assert_eq!(
             std::fs::read_to_string(site.join("index.html")).expect("index"),

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use http::header::{CONNECTION, EXPECT};
 use http::{HeaderValue, Request};
+use http_body_util::Either;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto;
@@ -19,6 +20,7 @@ use warp::reply::Response;
 
 use super::request_body::{self, RequestBody, Unread};
 use crate::api::PeerAddr;
+use crate::api::streamed::{FileBody, StreamedFile};
 
 /// Serves `routes` on every connection `listener` accepts until `stopping` completes, then
 /// waits for the requests in flight (upgraded WebSockets are the caller's to close).
@@ -83,17 +85,22 @@ fn prepare(request: Request<Incoming>, peer: SocketAddr) -> (Request<RequestBody
 
 /// The routes' answer, once what they left of the body is drained; or, when it cannot be,
 /// the answer closes the connection.
-async fn finish(
-    answer: impl Future<Output = Result<Response, Infallible>>,
+/// A route that attached a file (`StreamedFile`) has it sent as the body.
+async fn finish<B>(
+    answer: impl Future<Output = Result<http::Response<B>, Infallible>>,
     unread: Unread,
-) -> Result<Response, Infallible> {
+) -> Result<http::Response<Either<B, FileBody>>, Infallible> {
     let mut response = answer.await?;
     if !unread.finish().await {
         response
             .headers_mut()
             .insert(CONNECTION, HeaderValue::from_static("close"));
     }
-    Ok(response)
+    let file = StreamedFile::take_from(&mut response);
+    Ok(response.map(|body| match file {
+        Some(file) => Either::Right(file),
+        None => Either::Left(body),
+    }))
 }
 
 /// Errors of the connection itself (a client that hung up during the handshake) are the
