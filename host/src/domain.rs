@@ -123,6 +123,11 @@ impl Visibility {
     }
 }
 
+/// A branch as one path segment or folder name, docsfy's way: `~` as `~7E`, `/` as `~2F`.
+pub fn encode_branch(branch: &str) -> String {
+    branch.replace('~', "~7E").replace('/', "~2F")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,9 +161,4 @@ mod tests {
             Err("Invalid role 'owner'. Must be one of: admin, user, viewer".into())
         );
     }
-}
-
-/// A branch as one path segment or folder name, docsfy's way: `~` as `~7E`, `/` as `~2F`.
-pub fn encode_branch(branch: &str) -> String {
-    branch.replace('~', "~7E").replace('/', "~2F")
 }
