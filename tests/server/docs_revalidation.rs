@@ -84,7 +84,7 @@ async fn unchanged_files_answer_304_and_changed_ones_the_file() {
 }
 
 #[tokio::test]
-async fn text_is_sent_gzipped_from_the_copy_made_at_publish() {
+async fn text_is_sent_compressed_from_the_copies_made_at_publish_and_assets_are_kept() {
     use std::io::Read as _;
     let fake = crate::support::fake_ai::FakeClaude::new(crate::generation::PAGES);
     let server = crate::generation::start(&fake);
@@ -106,7 +106,7 @@ async fn text_is_sent_gzipped_from_the_copy_made_at_publish() {
         &server,
         key,
         &path,
-        ("accept-encoding", "br;q=1.0, gzip;q=0.8"),
+        ("accept-encoding", "br;q=0, gzip;q=0.8"),
     )
     .await;
     assert_eq!(gzipped.status(), 200);
@@ -124,6 +124,49 @@ async fn text_is_sent_gzipped_from_the_copy_made_at_publish() {
         .read_to_end(&mut unpacked)
         .expect("gzip");
     assert_eq!(unpacked, plain, "the same page");
+
+    let brotli = get_with(
+        &server,
+        key,
+        &path,
+        ("accept-encoding", "gzip, deflate, br"),
+    )
+    .await;
+    assert_eq!(
+        brotli.headers()["content-encoding"],
+        "br",
+        "the smaller copy when both are taken"
+    );
+    let compressed_more = brotli.bytes().await.expect("body");
+    assert!(compressed_more.len() < plain.len());
+    let mut unpacked = Vec::new();
+    brotli::BrotliDecompress(&mut compressed_more.as_ref(), &mut unpacked).expect("brotli");
+    assert_eq!(unpacked, plain, "the same page");
+
+    // Assets are named by their content: a browser keeps them; pages it asks about again.
+    let page = String::from_utf8(plain.to_vec()).expect("html");
+    let style = page
+        .split('"')
+        .find(|part| part.starts_with("assets/style.") && part.ends_with(".css"))
+        .expect("the page links its versioned stylesheet");
+    let asset = get_with(
+        &server,
+        key,
+        &format!("/docs/{}/main/claude/opus/{style}", repo.project()),
+        ("accept", "*/*"),
+    )
+    .await;
+    assert_eq!(asset.status(), 200);
+    assert_eq!(
+        asset.headers()["cache-control"],
+        "private, max-age=31536000, immutable"
+    );
+    assert_eq!(
+        get_with(&server, key, &path, ("accept", "*/*"))
+            .await
+            .headers()["cache-control"],
+        "private, no-cache"
+    );
 
     let refused = get_with(&server, key, &path, ("accept-encoding", "gzip;q=0")).await;
     assert!(

@@ -30,10 +30,37 @@ pub struct Conditions {
     accept_encoding: Option<String>,
 }
 
+/// A copy of a file that publishing wrote, compressed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Encoding {
+    Brotli,
+    Gzip,
+}
+
+impl Encoding {
+    fn token(self) -> &'static str {
+        match self {
+            Encoding::Brotli => "br",
+            Encoding::Gzip => "gzip",
+        }
+    }
+
+    fn suffix(self) -> &'static str {
+        match self {
+            Encoding::Brotli => ".br",
+            Encoding::Gzip => ".gz",
+        }
+    }
+}
+
 impl Conditions {
-    /// Whether the client takes gzip (`Accept-Encoding: gzip` or `*`, not with `q=0`).
-    fn accepts_gzip(&self) -> bool {
-        self.accept_encoding.as_deref().is_some_and(|header| {
+    /// The copies the client takes, the smaller first: brotli, then gzip (`Accept-Encoding`
+    /// naming them or `*`, not with `q=0`).
+    fn accepted(&self) -> Vec<Encoding> {
+        let Some(header) = self.accept_encoding.as_deref() else {
+            return Vec::new();
+        };
+        let takes = |encoding: Encoding| {
             header.split(',').any(|coding| {
                 let mut parts = coding.split(';').map(str::trim);
                 let name = parts.next().unwrap_or_default();
@@ -41,9 +68,13 @@ impl Conditions {
                     .find_map(|p| p.strip_prefix("q="))
                     .and_then(|q| q.trim().parse::<f32>().ok())
                     .unwrap_or(1.0);
-                (name.eq_ignore_ascii_case("gzip") || name == "*") && quality > 0.0
+                (name.eq_ignore_ascii_case(encoding.token()) || name == "*") && quality > 0.0
             })
-        })
+        };
+        [Encoding::Brotli, Encoding::Gzip]
+            .into_iter()
+            .filter(|e| takes(*e))
+            .collect()
     }
 }
 
@@ -104,9 +135,9 @@ impl Version {
 
 enum Loaded {
     NotModified(Version),
-    /// The file's path (its type), its bytes, their version, and whether they are the
-    /// gzip copy written at publish time.
-    File(PathBuf, Vec<u8>, Version, bool),
+    /// The file's path (its type), its bytes, their version, and which compressed copy
+    /// written at publish time they are, if one.
+    File(PathBuf, Vec<u8>, Version, Option<Encoding>),
 }
 
 /// The file at `segments` inside `site`, with `index.html` for directories and a trailing
@@ -144,16 +175,21 @@ pub async fn respond(
             *response.status_mut() = StatusCode::NOT_MODIFIED;
             (response, version)
         }
-        Loaded::File(real, bytes, version, gzipped) => {
+        Loaded::File(real, bytes, version, encoding) => {
             let mut response = Response::new(bytes.into());
             let mime = mime_guess::from_path(&real).first_or_octet_stream();
             if let Ok(value) = mime.as_ref().parse() {
                 response.headers_mut().insert(CONTENT_TYPE, value);
             }
-            if gzipped {
+            if let Some(encoding) = encoding {
                 response
                     .headers_mut()
-                    .insert(CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+                    .insert(CONTENT_ENCODING, HeaderValue::from_static(encoding.token()));
+            }
+            if is_versioned_asset(&real) {
+                response
+                    .headers_mut()
+                    .insert(CACHE_CONTROL, HeaderValue::from_static(KEPT_FOR_A_YEAR));
             }
             (response, version)
         }
@@ -168,7 +204,9 @@ pub async fn respond(
         headers.insert(LAST_MODIFIED, date);
     }
     // Kept by the browser, asked about again each time: a new generation changes it.
-    headers.insert(CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
+    if !headers.contains_key(CACHE_CONTROL) {
+        headers.insert(CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
+    }
     // Generated pages are untrusted HTML even after sanitising: they may run the renderer's
     // own scripts and nothing else, load nothing from elsewhere, and tell nobody where the
     // reader came from.
@@ -191,30 +229,49 @@ fn load_inside(site: &Path, path: &Path, conditions: &Conditions) -> Result<Load
     if !metadata.is_file() {
         return Err(not_found());
     }
-    // The gzip copy publishing wrote, when the client takes it: never a link, never outside.
-    let compressed = conditions
-        .accepts_gzip()
-        .then(|| real.strip_prefix(&site).ok())
-        .flatten()
-        .map(|relative| {
+    // A compressed copy publishing wrote, the smallest the client takes: never a link,
+    // never outside.
+    let relative = real.strip_prefix(&site).ok();
+    let compressed = relative.and_then(|relative| {
+        conditions.accepted().into_iter().find_map(|encoding| {
             let mut path = site.join(COMPRESSED_DIR).join(relative).into_os_string();
-            path.push(".gz");
-            PathBuf::from(path)
-        })
-        .and_then(|path| {
+            path.push(encoding.suffix());
+            let path = PathBuf::from(path);
             let metadata = std::fs::symlink_metadata(&path).ok()?;
-            metadata.is_file().then_some((path, metadata))
-        });
-    let (source, metadata, gzipped) = match compressed {
-        Some((path, metadata)) => (path, metadata, true),
-        None => (real.clone(), metadata, false),
+            metadata.is_file().then_some((path, metadata, encoding))
+        })
+    });
+    let (source, metadata, encoding) = match compressed {
+        Some((path, metadata, encoding)) => (path, metadata, Some(encoding)),
+        None => (real.clone(), metadata, None),
     };
     let version = Version::of(&metadata);
     if version.matches(conditions) {
         return Ok(Loaded::NotModified(version));
     }
     let bytes = std::fs::read(&source).map_err(|_| not_found())?;
-    Ok(Loaded::File(real, bytes, version, gzipped))
+    Ok(Loaded::File(real, bytes, version, encoding))
+}
+
+/// How long a browser may keep an asset whose name says its content.
+const KEPT_FOR_A_YEAR: &str = "private, max-age=31536000, immutable";
+
+/// `assets/<stem>.<16 hex digits>.<extension>`: the renderer names assets by their content,
+/// so a new content comes under a new name.
+fn is_versioned_asset(path: &Path) -> bool {
+    let in_assets = path
+        .parent()
+        .and_then(Path::file_name)
+        .is_some_and(|dir| dir == "assets");
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    let mut parts = name.rsplit('.');
+    let (_extension, hash, stem) = (parts.next(), parts.next(), parts.next());
+    in_assets
+        && stem.is_some_and(|s| !s.is_empty())
+        && hash.is_some_and(|h| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// Refuses a file path whose segments could leave the site, before the filesystem is
@@ -230,4 +287,48 @@ pub fn check_stays_inside(file: &[String]) -> Result<(), ApiError> {
 
 fn escapes() -> ApiError {
     ApiError::new(StatusCode::FORBIDDEN, "Path escapes the documentation site")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_assets_named_by_their_content_are_kept_for_a_year() {
+        for kept in [
+            "site/assets/style.0123456789abcdef.css",
+            "assets/a.b.fedcba9876543210.js",
+        ] {
+            assert!(is_versioned_asset(Path::new(kept)), "{kept}");
+        }
+        for asked_again in [
+            "site/assets/style.css",
+            "site/assets/.0123456789abcdef.css",
+            "site/assets/style.0123456789abcdeg.css",
+            "site/assets/style.0123456789abcde.css",
+            "site/guide/style.0123456789abcdef.css",
+            "site/index.html",
+        ] {
+            assert!(!is_versioned_asset(Path::new(asked_again)), "{asked_again}");
+        }
+    }
+
+    #[test]
+    fn the_smallest_copy_the_client_takes_comes_first() {
+        let accepting = |header: &str| Conditions {
+            accept_encoding: Some(header.into()),
+            ..Conditions::default()
+        };
+        assert_eq!(
+            accepting("gzip, br").accepted(),
+            [Encoding::Brotli, Encoding::Gzip]
+        );
+        assert_eq!(accepting("br;q=0, gzip").accepted(), [Encoding::Gzip]);
+        assert_eq!(
+            accepting("*").accepted(),
+            [Encoding::Brotli, Encoding::Gzip]
+        );
+        assert_eq!(accepting("identity").accepted(), []);
+        assert_eq!(Conditions::default().accepted(), []);
+    }
 }

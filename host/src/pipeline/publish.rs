@@ -57,7 +57,7 @@ pub fn publish_site(site: &Path, files: &[SiteFile], key: &VariantKey) -> anyhow
     swap_in(&staged, site)
 }
 
-/// Where a site keeps the gzip copies of its text files, mirroring their paths: hidden, so
+/// Where a site keeps the gzip and brotli copies of its text files, mirroring their paths: hidden, so
 /// no renderer can write there (`check_site_path` refuses hidden names).
 pub const COMPRESSED_DIR: &str = ".compressed";
 
@@ -66,7 +66,8 @@ const COMPRESSIBLE: &[&str] = &[
     "html", "css", "js", "json", "txt", "md", "xml", "svg", "map",
 ];
 
-/// Writes `COMPRESSED_DIR/<relative>.gz` for a text file large enough to gain from it.
+/// Writes `COMPRESSED_DIR/<relative>.gz` and `.br` for a text file large enough to gain
+/// from it, each at its best setting: once here instead of on every request.
 fn write_compressed(staging: &Path, relative: &Path, contents: &[u8]) -> anyhow::Result<()> {
     use std::io::Write as _;
     let text = relative
@@ -76,16 +77,25 @@ fn write_compressed(staging: &Path, relative: &Path, contents: &[u8]) -> anyhow:
     if !text || contents.len() < 256 {
         return Ok(());
     }
-    let mut target = staging.join(COMPRESSED_DIR).join(relative).into_os_string();
-    target.push(".gz");
-    let target = std::path::PathBuf::from(target);
-    if let Some(dir) = target.parent() {
-        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gzip.write_all(contents)?;
+    let mut brotli = Vec::new();
+    let quality = brotli::enc::BrotliEncoderParams {
+        quality: 9,
+        ..Default::default()
+    };
+    brotli::BrotliCompress(&mut &contents[..], &mut brotli, &quality)?;
+    for (suffix, compressed) in [(".gz", gzip.finish()?), (".br", brotli)] {
+        let mut target = staging.join(COMPRESSED_DIR).join(relative).into_os_string();
+        target.push(suffix);
+        let target = std::path::PathBuf::from(target);
+        if let Some(dir) = target.parent() {
+            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        }
+        std::fs::write(&target, compressed)
+            .with_context(|| format!("writing {}", target.display()))?;
     }
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    encoder.write_all(contents)?;
-    std::fs::write(&target, encoder.finish()?)
-        .with_context(|| format!("writing {}", target.display()))
+    Ok(())
 }
 
 /// Replaces `site` by `staged`. The old site is renamed aside, the new one renamed in, then

@@ -57,7 +57,10 @@ fn render_site(site: &SiteInput) -> Result<Vec<SiteFile>, Error> {
         .build()
         .and_then(|parser| parser.parse(LAYOUT))
         .map_err(|e| Error::Failed(format!("the page template is broken: {e}")))?;
-    let base = base_globals(site, &project, &plan);
+    let (style_path, script_path) = (versioned("style", "css", STYLE), versioned("search", "js", SEARCH));
+    let mut base = base_globals(site, &project, &plan);
+    base.insert("style_href".into(), Value::scalar(style_path.clone()));
+    base.insert("script_href".into(), Value::scalar(script_path.clone()));
     let render = |title: &str, current: &str, content: String| -> Result<Vec<u8>, Error> {
         let mut globals = base.clone();
         globals.insert("page_title".into(), Value::scalar(title.to_string()));
@@ -71,8 +74,8 @@ fn render_site(site: &SiteInput) -> Result<Vec<SiteFile>, Error> {
 
     let mut files = vec![
         file("index.html", render("", "", index_content(&plan, &pages))?),
-        file("assets/style.css", STYLE.as_bytes().to_vec()),
-        file("assets/search.js", SEARCH.as_bytes().to_vec()),
+        file(&style_path, STYLE.as_bytes().to_vec()),
+        file(&script_path, SEARCH.as_bytes().to_vec()),
         file(
             "search-index.json",
             outputs::search_index(&plan, &pages).into_bytes(),
@@ -108,6 +111,16 @@ impl<'a> Pages<'a> {
     pub(crate) fn get(&self, slug: &str) -> Option<&'a Page> {
         self.0.iter().find(|p| p.slug == slug)
     }
+}
+
+/// `assets/<stem>.<16 hex digits of the content's hash>.<extension>`: a new content is a new
+/// name, so a browser may keep an asset for as long as it likes (the host says so for names
+/// of this form under `assets/`).
+fn versioned(stem: &str, extension: &str, content: &str) -> String {
+    use std::hash::{Hash as _, Hasher as _};
+    let mut hasher = std::hash::DefaultHasher::new();
+    content.hash(&mut hasher);
+    format!("assets/{stem}.{:016x}.{extension}", hasher.finish())
 }
 
 fn base_globals(site: &SiteInput, project: &str, plan: &Plan) -> Object {
