@@ -6,6 +6,10 @@ use std::time::Duration;
 
 #[path = "../../tests/support/git.rs"]
 pub mod git;
+pub mod nginx;
+pub mod rss;
+pub mod spawned;
+pub mod wrk;
 
 /// Summary statistics of a set of durations.
 pub struct Summary {

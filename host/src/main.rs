@@ -20,8 +20,13 @@ fn main() -> ExitCode {
     let result = runtime.block_on(async {
         match cli.command {
             Command::Client(command) => return Ok(docsfy::cli::run(cli.connection, command).await),
-            Command::Serve { host, port, config } => {
-                let mut config = server_config(&config)?;
+            Command::Serve {
+                host,
+                port,
+                config: file,
+            } => {
+                let mut config = server_config(&file)?;
+                docsfy::plugins::precompile::fill_cache_in_child(&config, file.file.as_deref());
                 config.host = host.unwrap_or(config.host);
                 config.port = port.unwrap_or(config.port);
                 docsfy::server::serve(config).await.map_err(Failure::Run)?;

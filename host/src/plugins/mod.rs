@@ -15,6 +15,7 @@ pub mod grants;
 mod handle;
 mod host_api;
 pub mod manifest;
+pub mod precompile;
 pub mod process;
 mod provider;
 pub mod registry;
