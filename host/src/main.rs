@@ -7,6 +7,12 @@ use clap::Parser as _;
 use docsfy::command_line::{Cli, Command, ServerCommand, ServerConfig};
 use docsfy::config::Config;
 
+/// jemalloc hands freed memory back to the system (its background thread purges what stays
+/// unused); glibc's allocator keeps it in per-thread arenas, so a server that has run a
+/// generation would keep its peak.
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Runtime::new() {
