@@ -12,6 +12,7 @@ mod cli;
 mod cli_sandbox;
 mod client;
 mod client_watch;
+mod docs_access_changes;
 mod docs_and_downloads;
 mod docs_origin;
 mod docs_revalidation;

@@ -58,7 +58,17 @@ pub(super) async fn serve(
     // whole rest is a path inside the latest ready variant.
     if let [branch, provider, model, file @ ..] = rest {
         let branch = &segment::decode_branch(branch);
-        match resolve::variant(&state.store, who, [project, branch, provider, model], owner).await {
+        let named = [
+            project.as_str(),
+            branch.as_str(),
+            provider.as_str(),
+            model.as_str(),
+        ];
+        match state
+            .resolutions
+            .variant(&state.store, who, named, owner)
+            .await
+        {
             Ok(variant) => {
                 let site = state.artifacts.site_dir(&variant.key);
                 if variant.status != Status::Ready && !site.is_dir() {

@@ -18,6 +18,8 @@ mod models;
 mod names;
 mod principal;
 pub mod projects;
+mod resolutions;
+pub use resolutions::Resolutions;
 mod resolve;
 mod segment;
 mod settings;
@@ -94,6 +96,8 @@ pub struct Shared {
     pub pipeline: Arc<Pipeline>,
     /// Project listings, shared by everyone who sees the same one.
     pub listings: Arc<Listings>,
+    /// Which variant docs requests name, until the next event.
+    pub resolutions: Resolutions,
     /// The WebSocket connections that are open.
     pub sockets: Arc<ws::OpenSockets>,
     /// `docs_origin` and `api_origin`, parsed once (the configuration was checked at

@@ -119,6 +119,7 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
     let _ = std::fs::remove_dir_all(&work_root);
     let events = EventBus::default();
     let listings = Arc::new(Listings::new(store.clone(), events.clone()));
+    let resolutions = api::Resolutions::new(events.clone());
     let pipeline = Arc::new(Pipeline::new(PipelineParts {
         store: store.clone(),
         artifacts: artifacts.clone(),
@@ -150,6 +151,7 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
         auth,
         pipeline,
         listings,
+        resolutions,
         sockets: Arc::default(),
     }))
 }
