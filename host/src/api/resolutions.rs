@@ -28,10 +28,13 @@ struct Question {
     owner: Option<String>,
 }
 
+/// The answers found while the event count was the first number.
+type Answers = (u64, HashMap<Question, Result<Variant, ApiError>>);
+
 /// Answers as of a count of published events.
 pub struct Resolutions {
     events: EventBus,
-    remembered: Mutex<(u64, HashMap<Question, Result<Variant, ApiError>>)>,
+    remembered: Mutex<Answers>,
 }
 
 impl Resolutions {
