@@ -57,7 +57,10 @@ fn render_site(site: &SiteInput) -> Result<Vec<SiteFile>, Error> {
         .build()
         .and_then(|parser| parser.parse(LAYOUT))
         .map_err(|e| Error::Failed(format!("the page template is broken: {e}")))?;
-    let (style_path, script_path) = (versioned("style", "css", STYLE), versioned("search", "js", SEARCH));
+    let (style_path, script_path) = (
+        versioned("style", "css", STYLE),
+        versioned("search", "js", SEARCH),
+    );
     let mut base = base_globals(site, &project, &plan);
     base.insert("style_href".into(), Value::scalar(style_path.clone()));
     base.insert("script_href".into(), Value::scalar(script_path.clone()));
