@@ -3,17 +3,7 @@
 import { api } from "./api.js";
 import { shownOnce } from "./keys.js";
 import { confirmAction } from "./confirm.js";
-
-const el = (tag, props = {}, ...children) => {
-  const node = Object.assign(document.createElement(tag), props);
-  node.append(...children);
-  return node;
-};
-
-function failureBox(container, message) {
-  container.querySelector(".admin-error")?.remove();
-  container.append(el("p", { className: "error admin-error", role: "alert", textContent: message }));
-}
+import { el, showFailure } from "./dom.js";
 
 export async function renderUsers(section) {
   section.hidden = false;
@@ -36,7 +26,7 @@ export async function renderUsers(section) {
     try {
       users = (await api("GET", "/api/admin/users")).users ?? [];
     } catch (failure) {
-      failureBox(section, failure.message);
+      showFailure(section, failure.message);
     }
     body.replaceChildren(...users.map((user) => {
       const rotate = el("button", { type: "button", textContent: "Rotate key" });
@@ -45,7 +35,7 @@ export async function renderUsers(section) {
           const rotated = await api("POST", `/api/admin/users/${encodeURIComponent(user.username)}/rotate-key`, {});
           reveal.replaceChildren(shownOnce(`New key for ${user.username}:`, rotated.new_api_key));
         } catch (failure) {
-          failureBox(section, failure.message);
+          showFailure(section, failure.message);
         }
       });
       const remove = el("button", { type: "button", className: "danger", textContent: "Delete" });
@@ -55,7 +45,7 @@ export async function renderUsers(section) {
           await api("DELETE", `/api/admin/users/${encodeURIComponent(user.username)}`);
           await refresh();
         } catch (failure) {
-          failureBox(section, failure.message);
+          showFailure(section, failure.message);
         }
       });
       return el("tr", {}, el("td", { textContent: user.username }), el("td", { textContent: user.role }),
@@ -71,7 +61,7 @@ export async function renderUsers(section) {
       form.reset();
       await refresh();
     } catch (failure) {
-      failureBox(section, failure.message);
+      showFailure(section, failure.message);
     }
   });
   await refresh();
@@ -98,13 +88,13 @@ export async function renderAccess(container, name, owner) {
             await api("DELETE", `${path}/${encodeURIComponent(username)}${query}`);
             await refresh();
           } catch (failure) {
-            failureBox(box, failure.message);
+            showFailure(box, failure.message);
           }
         });
         return el("li", {}, el("span", { textContent: username }), " ", revoke);
       }) : [el("li", { className: "muted", textContent: "Only its owner (and admins) can read it." })]));
     } catch (failure) {
-      failureBox(box, failure.message);
+      showFailure(box, failure.message);
     }
   };
   form.addEventListener("submit", async (event) => {
@@ -114,7 +104,7 @@ export async function renderAccess(container, name, owner) {
       form.reset();
       await refresh();
     } catch (failure) {
-      failureBox(box, failure.message);
+      showFailure(box, failure.message);
     }
   });
   await refresh();

@@ -1,6 +1,7 @@
 // The dashboard: the projects the user may see, live over one WebSocket, a form to generate
 // more, and the selected variant's detail.
 import { api, holdPage, releasePage } from "./api.js";
+import { el, showFailure } from "./dom.js";
 import { connectLive } from "./live.js";
 import { renderTree, variantKey } from "./tree.js";
 import { renderDetail } from "./detail.js";
@@ -91,7 +92,7 @@ function renderSelected() {
       suggest: (provider) => state.form?.suggest(provider) ?? [],
       onStarted: awaitGeneration,
       onDone: () => render(),
-      onError: (message) => showError($("detail"), message),
+      onError: (message) => showFailure($("detail"), message),
     });
   } else {
     $("detail").hidden = true;
@@ -115,22 +116,13 @@ function setUpAccount() {
       holdPage();
       const rotated = await api("POST", "/api/auth/rotate-key", chosen ? { new_key: chosen } : {});
       $("own-new-key").value = "";
-      const again = Object.assign(document.createElement("a"), { href: "/login", textContent: "Sign in again with the new key" });
+      const again = el("a", { href: "/login", textContent: "Sign in again with the new key" });
       $("own-key").replaceChildren(shownOnce("Your new key:", rotated.new_api_key), again);
     } catch (failure) {
       releasePage();
-      $("own-key").replaceChildren(Object.assign(document.createElement("p"), { className: "error", role: "alert", textContent: failure.message }));
+      $("own-key").replaceChildren(el("p", { className: "error", role: "alert", textContent: failure.message }));
     }
   });
-}
-
-function showError(container, message) {
-  let box = container.querySelector(".action-error");
-  if (!box) {
-    box = Object.assign(document.createElement("p"), { className: "error action-error", role: "alert" });
-    container.append(box);
-  }
-  box.textContent = message;
 }
 
 function awaitGeneration(started) {

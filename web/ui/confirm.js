@@ -1,10 +1,6 @@
 // A confirmation before something that cannot be undone: a modal dialog (the browser keeps
 // the keyboard inside it, Escape cancels), with Cancel focused so Enter alone destroys nothing.
-const el = (tag, props = {}, ...children) => {
-  const node = Object.assign(document.createElement(tag), props);
-  node.append(...children);
-  return node;
-};
+import { el } from "./dom.js";
 
 export function confirmAction(message, confirmLabel) {
   const text = el("p", { id: "confirm-text", textContent: message });

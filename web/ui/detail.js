@@ -3,12 +3,7 @@ import { api, variantPath, docsPath } from "./api.js";
 import { confirmAction } from "./confirm.js";
 import { dollars, duration, elapsed, localTime, plannedPages, repositoryLinks, stageName } from "./format.js";
 import { isServerPath, regenerateForm } from "./regenerate.js";
-
-const el = (tag, props = {}, ...children) => {
-  const node = Object.assign(document.createElement(tag), props);
-  node.append(...children);
-  return node;
-};
+import { el } from "./dom.js";
 
 const link = (href, text) => (href ? el("a", { href, textContent: text, rel: "noopener noreferrer" }) : text);
 

@@ -2,10 +2,11 @@
 // are suggested), provider and model (suggestions from the server, free text allowed),
 // force; admins may name a path on the server instead. Inputs are remembered.
 import { api } from "./api.js";
+import { el } from "./dom.js";
 
 const $ = (id) => document.getElementById(id);
 const FORM_KEY = "docsfy-generate";
-const option = (value, text) => Object.assign(document.createElement("option"), { value, ...(text ? { textContent: text } : {}) });
+const option = (value, text) => el("option", { value, ...(text ? { textContent: text } : {}) });
 
 let models = { providers: [], default_provider: "", default_model: "", known_models: {}, available_models: {} };
 

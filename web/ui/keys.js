@@ -1,9 +1,5 @@
 // A new API key, shown once with a copy button: the server keeps only its hash.
-const el = (tag, props = {}, ...children) => {
-  const node = Object.assign(document.createElement(tag), props);
-  node.append(...children);
-  return node;
-};
+import { el } from "./dom.js";
 
 export function shownOnce(label, key) {
   const code = el("code", { className: "new-key", textContent: key });

@@ -2,12 +2,7 @@
 // force a person picks (force is preselected after a failure, where the cache may be the
 // cause). What was typed survives the panel being redrawn by live updates.
 import { api } from "./api.js";
-
-const el = (tag, props = {}, ...children) => {
-  const node = Object.assign(document.createElement(tag), props);
-  node.append(...children);
-  return node;
-};
+import { el } from "./dom.js";
 
 const typed = new Map();
 

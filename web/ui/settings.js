@@ -2,12 +2,7 @@
 // at once). A key the operator set in the config file or the environment is shown, not
 // editable: the server would keep using the operator's value.
 import { api } from "./api.js";
-
-const el = (tag, props = {}, ...children) => {
-  const node = Object.assign(document.createElement(tag), props);
-  node.append(...children);
-  return node;
-};
+import { el } from "./dom.js";
 
 const FIELDS = [
   { key: "ai_provider", label: "Default provider", kind: "provider" },

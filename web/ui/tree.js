@@ -1,13 +1,9 @@
 // The project tree: repository → branch → variants (provider/model), grouped by owner for
 // admins, filtered by the box above it.
+import { el } from "./dom.js";
+
 export const variantKey = (v) =>
   [v.owner, v.name, v.branch, v.ai_provider, v.ai_model].join("\u0000");
-
-const el = (tag, props = {}, ...children) => {
-  const node = Object.assign(document.createElement(tag), props);
-  node.append(...children);
-  return node;
-};
 
 function groupBy(items, key) {
   const groups = new Map();

@@ -39,6 +39,7 @@ const ASSETS: &[Asset] = &[
     asset!("style.css", "text/css; charset=utf-8"),
     asset!("theme.js", JS),
     asset!("api.js", JS),
+    asset!("dom.js", JS),
     asset!("login.js", JS),
     asset!("live.js", JS),
     asset!("tree.js", JS),
