@@ -6,7 +6,7 @@ use crate::generation::{PAGES, start};
 use crate::support::fake_ai::{FakeClaude, SampleRepo};
 
 use crate::support::api::{
-    ADMIN_KEY, As, Seed, create_user, delete, get, login, post, seed, start_server,
+    ADMIN_KEY, As, Seed, create_user, delete, get, login, post, revoke, seed, start_server,
 };
 
 #[tokio::test]
@@ -318,12 +318,7 @@ async fn access_grants_share_a_project_and_can_be_listed_and_revoked() {
         json!({"project": "alpha", "owner": "alice", "users": ["bob"]})
     );
 
-    let revoked = delete(
-        &server,
-        "/api/admin/projects/alpha/access/bob?owner=alice",
-        As::Bearer(ADMIN_KEY),
-    )
-    .await;
+    let revoked = revoke(&server, "alpha", "alice", "bob").await;
     assert_eq!(
         revoked.json(),
         json!({"revoked": "alpha", "username": "bob", "owner": "alice"})

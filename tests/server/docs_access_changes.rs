@@ -3,7 +3,7 @@
 //! request, never a remembered answer.
 
 use crate::support::api::{
-    ADMIN_KEY, As, Seed, create_user, delete, get, grant, seed, start_server,
+    ADMIN_KEY, As, Seed, create_user, delete, get, grant, revoke, seed, start_server,
 };
 
 const PAGE: &str = "/docs/alpha/main/claude/opus/index.html";
@@ -27,12 +27,7 @@ async fn access_changes_reach_the_next_docs_request() {
             "shared"
         );
     }
-    let revoked = delete(
-        &server,
-        "/api/admin/projects/alpha/access/bob?owner=admin",
-        As::Bearer(ADMIN_KEY),
-    )
-    .await;
+    let revoked = revoke(&server, "alpha", "admin", "bob").await;
     assert_eq!(revoked.status, 200, "{}", revoked.text());
     assert_eq!(
         get(&server, PAGE, As::Bearer(&bob)).await.status,

@@ -5,7 +5,7 @@
 use serde_json::json;
 
 use crate::support::api::{
-    ADMIN_KEY, As, PROJECT_FIELDS, Seed, create_user, delete, get, grant, login, post, seed,
+    ADMIN_KEY, As, PROJECT_FIELDS, Seed, create_user, delete, get, grant, login, post, revoke, seed,
 };
 use crate::support::server::RunningServer;
 use crate::support::ws::{WsAuth, barrier, connect, listed};
@@ -226,12 +226,7 @@ async fn granting_and_revoking_access_resyncs_that_user_only() {
     barrier(&server, &mut alice, "alice", &mut []).await;
 
     // Once revoked, bob no longer hears of alpha, not even of its deletion.
-    let revoked = delete(
-        &server,
-        "/api/admin/projects/alpha/access/bob?owner=alice",
-        As::Bearer(ADMIN_KEY),
-    )
-    .await;
+    let revoked = revoke(&server, "alpha", "alice", "bob").await;
     assert_eq!(revoked.status, 200, "{}", revoked.text());
     assert_eq!(listed(&bob.sync().await), []);
     barrier(&server, &mut alice, "alice", &mut []).await;

@@ -10,7 +10,7 @@ use tokio_tungstenite::MaybeTlsStream;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 use crate::generation::{PAGES, abort, generate, start};
-use crate::support::api::{ADMIN_KEY, As, Seed, create_user, delete, grant, seed};
+use crate::support::api::{ADMIN_KEY, As, Seed, create_user, delete, grant, revoke, seed};
 use crate::support::fake_ai::{FakeClaude, SampleRepo, claude_result};
 use crate::support::server::RunningServer;
 use crate::support::ws::{Socket, WsAuth, barrier, connect, listed};
@@ -200,12 +200,7 @@ async fn a_revoked_user_hears_nothing_more_of_a_running_generation() {
     let seen = alice.until("progress").await;
     assert_eq!(seen.last().expect("progress")["name"], name.as_str());
 
-    let revoked = delete(
-        &server,
-        &format!("/api/admin/projects/{name}/access/alice?owner=admin"),
-        As::Bearer(ADMIN_KEY),
-    )
-    .await;
+    let revoked = revoke(&server, &name, "admin", "alice").await;
     assert_eq!(revoked.status, 200, "{}", revoked.text());
     // Progress already queued may still come; then the new listing.
     let seen = alice.until("sync").await;

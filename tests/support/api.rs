@@ -155,6 +155,16 @@ pub async fn grant(server: &RunningServer, name: &str, owner: &str, username: &s
     .await
 }
 
+/// Takes back `username`'s access to `owner`'s project `name` through the admin API.
+pub async fn revoke(server: &RunningServer, name: &str, owner: &str, username: &str) -> Answer {
+    delete(
+        server,
+        &format!("/api/admin/projects/{name}/access/{username}?owner={owner}"),
+        As::Bearer(ADMIN_KEY),
+    )
+    .await
+}
+
 /// Logs in and returns the session token from the cookie.
 pub async fn login(server: &RunningServer, username: &str, key: &str) -> String {
     let answer = post(

@@ -3,13 +3,8 @@
 
 use serde_json::json;
 
-use crate::browser::with_browser;
-use crate::support::api::{ADMIN_KEY, As, Seed, delete, post, seed, start_server};
-
-/// Whether the tree lists `name`, as a script the page runs.
-fn tree_lists(name: &str) -> String {
-    format!("return document.getElementById('tree').textContent.includes('{name}');")
-}
+use crate::browser::{tree_lists, with_browser};
+use crate::support::api::{ADMIN_KEY, As, Seed, post, revoke, seed, start_server};
 
 #[test]
 fn an_admin_creates_a_user_shares_a_project_and_the_user_sees_access_change_live() {
@@ -64,12 +59,7 @@ fn an_admin_creates_a_user_shares_a_project_and_the_user_sees_access_change_live
             .await
             .expect("displayed or not");
         assert!(!shown, "no administration for a user");
-        let revoked = delete(
-            &server,
-            "/api/admin/projects/alpha/access/bob?owner=admin",
-            As::Bearer(ADMIN_KEY),
-        )
-        .await;
+        let revoked = revoke(&server, "alpha", "admin", "bob").await;
         assert_eq!(revoked.status, 200, "{}", revoked.text());
         page.wait_until(
             "the project to disappear with no reload",

@@ -198,12 +198,38 @@ impl Page {
             .unwrap_or_else(|e| panic!("{cmd}: {e}"))
     }
 
-    /// Signs in through the login page and waits for the dashboard's socket to be live.
-    pub async fn sign_in(&self, base: &str, username: &str, key: &str) {
-        self.goto(&format!("{base}/login")).await;
+    /// Fills in the login form on the page and sends it.
+    pub async fn submit_login(&self, username: &str, key: &str) {
         self.fill("#username", username).await;
         self.fill("#api_key", key).await;
         self.click("button[type=submit]").await;
+    }
+
+    /// Sends the login form with a key that does not match and waits for the message.
+    pub async fn submit_wrong_login(&self, username: &str, key: &str) {
+        self.submit_login(username, key).await;
+        self.wait_until(
+            "the wrong-key message",
+            10,
+            "return !document.getElementById('login-error').hidden;",
+        )
+        .await;
+    }
+
+    /// Waits for the confirmation dialog to be open.
+    pub async fn wait_for_confirmation(&self) {
+        self.wait_until(
+            "the confirmation dialog",
+            10,
+            "return !!document.querySelector('#confirm-dialog[open]');",
+        )
+        .await;
+    }
+
+    /// Signs in through the login page and waits for the dashboard's socket to be live.
+    pub async fn sign_in(&self, base: &str, username: &str, key: &str) {
+        self.goto(&format!("{base}/login")).await;
+        self.submit_login(username, key).await;
         self.wait_until(
             "the live dashboard",
             10,
@@ -236,6 +262,18 @@ impl Page {
         self.wait_until(&format!("the page at {path}"), 10, &script)
             .await;
     }
+}
+
+/// Whether the project tree lists `name`, as a script for [`Page::wait_until`].
+pub fn tree_lists(name: &str) -> String {
+    format!("return document.getElementById('tree').textContent.includes('{name}');")
+}
+
+/// Whether one of the selected variant's fields reads exactly `value` (its status, say).
+pub fn panel_shows(value: &str) -> String {
+    format!(
+        "return [...document.querySelectorAll('#detail dd')].some(d => d.textContent === '{value}');"
+    )
 }
 
 /// A chromedriver command outside W3C WebDriver: a POST of `body` to the session's `path`.

@@ -1,6 +1,6 @@
 //! Generating from the dashboard's form and following it live.
 
-use crate::browser::{Page, with_browser};
+use crate::browser::{Page, panel_shows, tree_lists, with_browser};
 use crate::support::api::ADMIN_KEY;
 use crate::support::fake_ai::{FakeClaude, SampleRepo};
 
@@ -40,7 +40,7 @@ fn a_generation_started_from_the_form_advances_live_and_opens_its_docs() {
         page.wait_until(
             "the generation to be ready, with no reload",
             60,
-            "return [...document.querySelectorAll('#detail dd')].some(d => d.textContent === 'ready');",
+            &panel_shows("ready"),
         )
         .await;
         let activity = page.text("#activity").await;
@@ -103,34 +103,20 @@ fn a_slow_generation_is_aborted_then_deleted_from_its_panel() {
         .await;
         page.screenshot("dashboard-slow-generation-360").await;
         page.click("#detail button.danger").await;
-        page.wait_until(
-            "the abort's confirmation",
-            10,
-            "return !!document.querySelector('#confirm-dialog[open]');",
-        )
-        .await;
+        page.wait_for_confirmation().await;
         page.click("#confirm-dialog button.danger").await;
-        page.wait_until(
-            "the generation to be aborted",
-            20,
-            "return [...document.querySelectorAll('#detail dd')].some(d => d.textContent === 'aborted');",
-        )
-        .await;
+        page.wait_until("the generation to be aborted", 20, &panel_shows("aborted"))
+            .await;
         page.screenshot("dashboard-aborted-360").await;
         page.click("#detail button.danger").await;
-        page.wait_until(
-            "the confirmation dialog",
-            10,
-            "return !!document.querySelector('#confirm-dialog[open]');",
-        )
-        .await;
+        page.wait_for_confirmation().await;
         assert!(page.text("#confirm-text").await.contains("is removed"));
         page.screenshot("dashboard-confirm-delete-360").await;
         page.click("#confirm-dialog button.danger").await;
         page.wait_until(
             "the variant to leave the tree",
             20,
-            "return document.getElementById('tree').textContent.includes('No projects yet');",
+            &tree_lists("No projects yet"),
         )
         .await;
         page.assert_no_console_errors().await;

@@ -1,18 +1,29 @@
 //! The dashboard's live connection: back by itself when the server returns, and polling
 //! when a WebSocket cannot connect at all.
 
-use crate::browser::with_browser;
+use crate::browser::{tree_lists, with_browser};
 use crate::support::api::{ADMIN_KEY, As, post};
 use crate::support::fake_ai::{FakeClaude, SampleRepo};
+use crate::support::server::RunningServer;
 
 /// Whether the connection badge reads `text` at its start.
 fn badge_reads(text: &str) -> String {
     format!("return document.getElementById('connection').textContent.startsWith('{text}');")
 }
 
-/// Whether the tree lists `name`.
-fn tree_lists(name: &str) -> String {
-    format!("return document.getElementById('tree').textContent.includes('{name}');")
+/// Starts a generation of a repository in a folder named `folder…` from outside the browser
+/// (a script, the CLI), as the admin.
+async fn generate_elsewhere(server: &RunningServer, folder: &str) -> SampleRepo {
+    let repo = SampleRepo::in_folder_named(folder);
+    let started = post(
+        server,
+        "/api/generate",
+        As::Bearer(ADMIN_KEY),
+        serde_json::json!({"repo_path": repo.path(), "ai_model": "opus"}),
+    )
+    .await;
+    assert_eq!(started.status, 202, "{}", started.text());
+    repo
 }
 
 #[test]
@@ -35,15 +46,7 @@ fn the_badge_goes_offline_while_the_server_is_down_and_live_when_it_is_back() {
         let server = server.start_again();
         page.wait_until("the socket to be live again", 40, &badge_reads("Live"))
             .await;
-        let repo = SampleRepo::in_folder_named("after-restart");
-        let started = post(
-            &server,
-            "/api/generate",
-            As::Bearer(ADMIN_KEY),
-            serde_json::json!({"repo_path": repo.path(), "ai_model": "opus"}),
-        )
-        .await;
-        assert_eq!(started.status, 202, "{}", started.text());
+        let _repo = generate_elsewhere(&server, "after-restart").await;
         page.wait_until("the new project, live", 15, &tree_lists("after-restart"))
             .await;
         page.screenshot("dashboard-back-live-1280").await;
@@ -73,15 +76,7 @@ fn without_the_socket_the_dashboard_polls_and_still_shows_new_projects() {
         page.wait_until("the offline badge", 10, &badge_reads("Offline"))
             .await;
         // A generation started elsewhere (a script, the CLI) shows up by polling.
-        let repo = SampleRepo::in_folder_named("polled");
-        let started = post(
-            &server,
-            "/api/generate",
-            As::Bearer(ADMIN_KEY),
-            serde_json::json!({"repo_path": repo.path(), "ai_model": "opus"}),
-        )
-        .await;
-        assert_eq!(started.status, 202, "{}", started.text());
+        let _repo = generate_elsewhere(&server, "polled").await;
         page.wait_until("the polled project", 15, &tree_lists("polled"))
             .await;
         page.screenshot("dashboard-polling-1280").await;

@@ -20,15 +20,8 @@ async fn sign_in_and_out(page: Page, width: u32) {
     let server = start_server();
     page.goto(&server.url("/")).await;
     page.wait_for_path("/login").await;
-    page.fill("#username", "admin").await;
-    page.fill("#api_key", "not-the-admin-key-at-all").await;
-    page.click("button[type=submit]").await;
-    page.wait_until(
-        "the wrong-key message",
-        10,
-        "return !document.getElementById('login-error').hidden;",
-    )
-    .await;
+    page.submit_wrong_login("admin", "not-the-admin-key-at-all")
+        .await;
     assert!(
         page.text("#login-error").await.contains("do not match"),
         "{}",

@@ -3,8 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::browser::Page;
-use crate::browser::with_browser;
+use crate::browser::{Page, tree_lists, with_browser};
 use crate::support::api::{ADMIN_KEY, Seed, seed, start_server};
 
 /// The WCAG contrast measurement, run in the page.
@@ -51,15 +50,7 @@ fn every_screen_meets_aa_contrast_in_the_light_and_the_dark_theme() {
                 "localStorage.setItem('docsfy-theme', '{theme}'); location.reload(); return null;"
             ))
             .await;
-            page.fill("#username", "admin").await;
-            page.fill("#api_key", "not-the-key").await;
-            page.click("button[type=submit]").await;
-            page.wait_until(
-                "the wrong-key message",
-                10,
-                "return !document.getElementById('login-error').hidden;",
-            )
-            .await;
+            page.submit_wrong_login("admin", "not-the-key").await;
             assert_aa_contrast(&page, &format!("the login page ({theme})")).await;
             page.screenshot(&format!("contrast-login-{theme}")).await;
 
@@ -84,12 +75,7 @@ fn every_screen_meets_aa_contrast_in_the_light_and_the_dark_theme() {
                 .await;
 
             page.click("#detail button.danger").await;
-            page.wait_until(
-                "the confirmation",
-                5,
-                "return !!document.querySelector('#confirm-dialog[open]');",
-            )
-            .await;
+            page.wait_for_confirmation().await;
             assert_aa_contrast(&page, &format!("the confirmation ({theme})")).await;
             page.screenshot(&format!("contrast-confirm-{theme}")).await;
             page.click("#confirm-dialog button:not(.danger)").await;
@@ -240,7 +226,7 @@ fn the_dashboard_is_worked_from_the_keyboard_alone_with_the_focus_always_visible
         page.wait_until(
             "the variant to be deleted",
             10,
-            "return document.getElementById('tree').textContent.includes('No projects yet');",
+            &tree_lists("No projects yet"),
         )
         .await;
         page.screenshot("keyboard-deleted-1280").await;

@@ -1,16 +1,9 @@
 //! The variant's panel beyond the first generation: a failure explained, regenerated with
 //! force preselected; the tree's summaries and folders; deleting a whole project.
 
-use crate::browser::with_browser;
+use crate::browser::{panel_shows, tree_lists, with_browser};
 use crate::support::api::ADMIN_KEY;
 use crate::support::fake_ai::{FakeClaude, SampleRepo, claude_result};
-
-/// Whether the panel's Status reads `status`.
-fn status_is(status: &str) -> String {
-    format!(
-        "return [...document.querySelectorAll('#detail dd')].some(d => d.textContent === '{status}');"
-    )
-}
 
 #[test]
 fn a_failed_generation_is_explained_and_regenerated_from_its_panel_then_the_project_deleted() {
@@ -24,7 +17,7 @@ fn a_failed_generation_is_explained_and_regenerated_from_its_panel_then_the_proj
             .await;
         page.fill("#ai_model", "opus").await;
         page.click("#generate button[type=submit]").await;
-        page.wait_until("the failure", 60, &status_is("error"))
+        page.wait_until("the failure", 60, &panel_shows("error"))
             .await;
         let stored = crate::support::api::get(
             &server,
@@ -56,7 +49,7 @@ fn a_failed_generation_is_explained_and_regenerated_from_its_panel_then_the_proj
 
         fake.plan(&[("intro", "Introduction")]);
         page.click("#regenerate button[type=submit]").await;
-        page.wait_until("the regeneration to be ready", 60, &status_is("ready"))
+        page.wait_until("the regeneration to be ready", 60, &panel_shows("ready"))
             .await;
         assert!(page.text("#tree").await.contains("1 ready"));
         assert!(page.text("#detail .notice").await.contains("ready"));
@@ -100,20 +93,11 @@ fn a_failed_generation_is_explained_and_regenerated_from_its_panel_then_the_proj
             }
         }
         assert!(clicked, "a button to {delete_all}");
-        page.wait_until(
-            "the confirmation",
-            5,
-            "return !!document.querySelector('#confirm-dialog[open]');",
-        )
-        .await;
+        page.wait_for_confirmation().await;
         assert!(page.text("#confirm-text").await.contains(&repo.project()));
         page.click("#confirm-dialog button.danger").await;
-        page.wait_until(
-            "the project to be gone",
-            10,
-            "return document.getElementById('tree').textContent.includes('No projects yet');",
-        )
-        .await;
+        page.wait_until("the project to be gone", 10, &tree_lists("No projects yet"))
+            .await;
         page.assert_no_console_errors().await;
     });
 }
