@@ -12,6 +12,7 @@ const BUNDLED: &[(&str, &str)] = &[
     ("claude", "docsfy_provider_claude"),
     ("gemini", "docsfy_provider_gemini"),
     ("cursor", "docsfy_provider_cursor"),
+    ("openai", "docsfy_provider_openai"),
     ("site", "docsfy_renderer_site"),
 ];
 

@@ -5,9 +5,10 @@
 //! [`Renderer`] on a type, name it in [`export_provider!`] or [`export_renderer!`], and build the
 //! crate as a `cdylib` for `wasm32-wasip2`. You never write binding code.
 //!
-//! A plugin runs in a sandbox: no files, no network, no environment variables. Its one way to
-//! reach the outside world is [`host::run`], which runs a program that the plugin declared in
-//! its `plugin.toml` and that the server's operator granted.
+//! A plugin runs in a sandbox: no files, no network, no environment variables. It reaches the
+//! outside world only through the host: [`host::run`] runs a program, [`http`] sends a request
+//! to a model server, each only when the plugin declared it in its `plugin.toml` and the
+//! server's operator granted it; [`settings`] reads what the operator configured for it.
 //!
 //! # A whole provider
 //!
@@ -50,7 +51,7 @@
 //! name = "echo"
 //! kind = "provider"
 //! version = "0.1.0"
-//! wit = "0.1.0"
+//! wit = "0.2.0"
 //!
 //! [capabilities]
 //! programs = ["echo-ai"]
@@ -60,6 +61,8 @@
 
 pub mod cli;
 mod exports;
+pub mod http;
+pub mod settings;
 
 /// The generated bindings. Private: the crate re-exports a short list of their types, and the
 /// export macros reach the rest through `__private`. Their documentation comes from the WIT;
@@ -69,7 +72,7 @@ mod bindings {
     pub mod provider {
         wit_bindgen::generate!({
             world: "provider",
-            path: "../wit",
+            path: "wit",
             pub_export_macro: true,
             export_macro_name: "__export_provider_world",
             default_bindings_module: "docsfy_plugin_sdk::__private::provider",
@@ -79,13 +82,14 @@ mod bindings {
     pub mod renderer {
         wit_bindgen::generate!({
             world: "renderer",
-            path: "../wit",
+            path: "wit",
             pub_export_macro: true,
             export_macro_name: "__export_renderer_world",
             default_bindings_module: "docsfy_plugin_sdk::__private::renderer",
             with: {
-                "docsfy:plugin/types@0.1.0": super::provider::docsfy::plugin::types,
-                "docsfy:plugin/host@0.1.0": super::provider::docsfy::plugin::host,
+                "docsfy:plugin/types@0.2.0": super::provider::docsfy::plugin::types,
+                "docsfy:plugin/host@0.2.0": super::provider::docsfy::plugin::host,
+                "docsfy:plugin/settings@0.2.0": super::provider::docsfy::plugin::settings,
             },
             generate_all,
         });

@@ -33,7 +33,7 @@ async fn invalid_plugins_are_skipped_with_a_reason_and_the_rest_load() {
         dir,
         "d-future-wit",
         PROBE,
-        &manifest.replace("wit = \"0.1.0\"", "wit = \"2.0.0\""),
+        &manifest.replace("wit = \"0.2.0\"", "wit = \"2.0.0\""),
     );
     install_test_plugin(
         dir,
@@ -66,7 +66,7 @@ async fn invalid_plugins_are_skipped_with_a_reason_and_the_rest_load() {
 
     assert_eq!(
         registry.provider_names(),
-        ["claude", "cursor", "gemini", "sandbox-probe"],
+        ["claude", "cursor", "gemini", "openai", "sandbox-probe"],
         "skipped: {:?}",
         registry.skipped()
     );
@@ -88,7 +88,7 @@ async fn invalid_plugins_are_skipped_with_a_reason_and_the_rest_load() {
     );
     assert_eq!(
         reason_for(&registry, "d-future-wit"),
-        "plugin.toml asks for WIT version 2.0.0, but this docsfy supports 0.1.0"
+        "plugin.toml asks for WIT version 2.0.0, but this docsfy supports 0.1.0, 0.2.0"
     );
     assert_eq!(
         reason_for(&registry, "e-wrong-name"),

@@ -5,6 +5,8 @@
 mod support;
 
 mod discovery;
+mod http_capability;
 mod providers;
 mod renderer;
 mod sandbox;
+mod wit_versions;

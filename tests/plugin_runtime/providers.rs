@@ -495,7 +495,10 @@ async fn programs_get_only_granted_variables_and_run_in_the_job_directory() {
 async fn the_bundled_providers_describe_themselves() {
     let bin = FakeBin::new();
     let registry = registry(&bin, PluginSettings::default()).await;
-    assert_eq!(registry.provider_names(), ["claude", "cursor", "gemini"]);
+    assert_eq!(
+        registry.provider_names(),
+        ["claude", "cursor", "gemini", "openai"]
+    );
     assert!(registry.skipped().is_empty(), "{:?}", registry.skipped());
     let claude = registry.provider("claude").expect("claude").description();
     assert_eq!(claude.default_model.as_deref(), Some("claude-opus-4-6[1m]"));
@@ -503,4 +506,24 @@ async fn the_bundled_providers_describe_themselves() {
     assert_eq!(claude.source, "bundled");
     let cursor = registry.provider("cursor").expect("cursor").description();
     assert_eq!(cursor.programs, ["agent"]);
+    let openai = registry.provider("openai").expect("openai").description();
+    assert_eq!(openai.wit, "0.2.0");
+    assert_eq!(openai.default_model.as_deref(), Some("gpt-4o-mini"));
+    assert_eq!(openai.http, ["https://api.openai.com"]);
+    assert!(openai.programs.is_empty());
+    let settings: Vec<(&str, bool, bool)> = openai
+        .settings
+        .iter()
+        .map(|s| (s.name.as_str(), s.secret, s.set))
+        .collect();
+    assert_eq!(
+        settings,
+        [
+            ("api_key", true, false),
+            ("base_url", false, false),
+            ("model", false, false),
+            ("models", false, false)
+        ],
+        "OPENAI_API_KEY is not in this test's environment"
+    );
 }

@@ -28,6 +28,7 @@ mod http_basics;
 mod keep_alive;
 mod login_limits;
 mod models_discovery;
+mod openai_provider;
 mod project_routes;
 mod published_downloads;
 mod quotas;

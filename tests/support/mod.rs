@@ -133,6 +133,7 @@ pub fn process_gone_soon(pid: i32) -> bool {
 pub mod api;
 pub mod client;
 pub mod fake_ai;
+pub mod fake_openai;
 pub mod git;
 pub mod git_http;
 pub mod server;

@@ -1,12 +1,17 @@
-//! Host-side bindings of the `docsfy:plugin` WIT package, generated from `wit/`.
+//! Host-side bindings of the `docsfy:plugin` WIT packages.
 //!
-//! Both worlds import the same `host` interface; the renderer bindings reuse the provider
-//! bindings' interfaces so that one implementation serves both.
+//! The current package (0.2.0) is bound from the SDK's `wit/`, the same files plugins are
+//! built against. Both worlds import the same interfaces; the renderer bindings reuse the
+//! provider bindings' so that one implementation serves both.
+//!
+//! Plugins built against 0.1.0 import that version's `host` interface, bound in [`v0_1`].
+//! Its worlds export the same functions with the same types as 0.2.0's (0.2.0 only added
+//! imports), so the host calls their exports through the current bindings.
 
 pub mod provider {
     wasmtime::component::bindgen!({
         world: "provider",
-        path: "../wit",
+        path: "../plugin-sdk/wit",
         imports: { default: async | trappable },
         exports: { default: async },
     });
@@ -15,15 +20,44 @@ pub mod provider {
 pub mod renderer {
     wasmtime::component::bindgen!({
         world: "renderer",
-        path: "../wit",
+        path: "../plugin-sdk/wit",
         imports: { default: async | trappable },
         exports: { default: async },
         with: {
             "docsfy:plugin/types": super::provider::docsfy::plugin::types,
             "docsfy:plugin/host": super::provider::docsfy::plugin::host,
+            "docsfy:plugin/settings": super::provider::docsfy::plugin::settings,
         },
     });
 }
 
+/// The first release's imports, for plugins built against it.
+pub mod v0_1 {
+    pub mod provider {
+        wasmtime::component::bindgen!({
+            world: "provider",
+            path: "../wit/0.1.0",
+            imports: { default: async | trappable },
+            exports: { default: async },
+        });
+    }
+
+    pub mod renderer {
+        wasmtime::component::bindgen!({
+            world: "renderer",
+            path: "../wit/0.1.0",
+            imports: { default: async | trappable },
+            exports: { default: async },
+            with: {
+                "docsfy:plugin/types": super::provider::docsfy::plugin::types,
+                "docsfy:plugin/host": super::provider::docsfy::plugin::host,
+            },
+        });
+    }
+}
+
 pub use provider::docsfy::plugin::host::{LogLevel, RunOutput, RunRequest};
+pub use provider::docsfy::plugin::http::{
+    Method, Request as HttpRequest, Response as HttpResponse,
+};
 pub use provider::docsfy::plugin::types::{Error as WitError, PluginInfo, Usage};

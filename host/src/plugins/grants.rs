@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use super::manifest::Capabilities;
+use super::origins::{Origin, OriginPattern};
 
 /// The operator's grant for one plugin (`[plugins.grants.<name>]` in the config).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
@@ -21,6 +22,11 @@ pub struct Grant {
     /// Environment variables passed to those programs; a trailing `*` matches a prefix.
     #[serde(default)]
     pub env: Vec<String>,
+    /// Origins the plugin may send HTTP requests to (patterns as in the manifest's
+    /// `capabilities.http`). A loopback or private address is reachable only through an
+    /// origin that names its host without a wildcard.
+    #[serde(default)]
+    pub http: Vec<String>,
     /// Explicit locations of programs, for ones that are not on the server's `PATH`.
     #[serde(default)]
     pub program_paths: BTreeMap<String, PathBuf>,
@@ -57,6 +63,66 @@ pub enum Denial {
         /// The plugin that asked.
         plugin: String,
     },
+}
+
+/// Why the host refused an HTTP request.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum HttpDenial {
+    /// The manifest does not declare the origin.
+    #[error("{0} is not among the origins the plugin's plugin.toml declares (capabilities.http)")]
+    Undeclared(String),
+    /// Declared, but the operator has not granted it.
+    #[error(
+        "{origin} is not granted to plugin `{plugin}` by the server's configuration \
+         (add it to plugins.grants.{plugin}.http)"
+    )]
+    NotGranted {
+        /// The origin asked for.
+        origin: String,
+        /// The plugin that asked.
+        plugin: String,
+    },
+}
+
+/// How a granted origin may be reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// Public addresses only: the grant matched through a wildcard.
+    PublicOnly,
+    /// Any address: a grant names this host (a local Ollama, a LAN server).
+    AnyAddress,
+}
+
+/// Checks that `origin` is both declared and granted, and how it may be reached.
+pub fn check_origin(
+    plugin: &str,
+    declared: &Capabilities,
+    grant: &Grant,
+    origin: &Origin,
+) -> Result<Reach, HttpDenial> {
+    let patterns = |list: &[String]| -> Vec<OriginPattern> {
+        list.iter()
+            .filter_map(|p| OriginPattern::parse(p).ok())
+            .collect()
+    };
+    if !patterns(&declared.http).iter().any(|p| p.matches(origin)) {
+        return Err(HttpDenial::Undeclared(origin.to_string()));
+    }
+    let granted: Vec<OriginPattern> = patterns(&grant.http)
+        .into_iter()
+        .filter(|p| p.matches(origin))
+        .collect();
+    if granted.is_empty() {
+        return Err(HttpDenial::NotGranted {
+            origin: origin.to_string(),
+            plugin: plugin.to_string(),
+        });
+    }
+    Ok(if granted.iter().any(OriginPattern::names_host) {
+        Reach::AnyAddress
+    } else {
+        Reach::PublicOnly
+    })
 }
 
 /// Checks that `program` is both declared and granted.
@@ -157,6 +223,13 @@ pub fn bundled_defaults() -> BTreeMap<String, Grant> {
             ),
         ),
         (
+            "openai".to_string(),
+            Grant {
+                http: vec!["https://api.openai.com".to_string()],
+                ..Grant::default()
+            },
+        ),
+        (
             "cursor".to_string(),
             grant(
                 "agent",
@@ -178,6 +251,7 @@ mod tests {
         Capabilities {
             programs: programs.iter().map(|p| p.to_string()).collect(),
             env: env.iter().map(|e| e.to_string()).collect(),
+            http: Vec::new(),
         }
     }
 
@@ -205,6 +279,44 @@ mod tests {
             error.to_string(),
             "program `claude` is not granted to plugin `p` by the server's configuration \
              (add it to plugins.grants.p.programs)"
+        );
+    }
+
+    #[test]
+    fn an_origin_needs_declaration_and_grant_and_a_named_host_for_private_addresses() {
+        let caps = Capabilities {
+            http: vec!["http://*:*".into(), "https://*".into()],
+            ..Capabilities::default()
+        };
+        let grant = |http: &[&str]| Grant {
+            http: http.iter().map(|h| h.to_string()).collect(),
+            ..Grant::default()
+        };
+        let origin =
+            |url: &str| Origin::of(&reqwest::Url::parse(url).expect("url")).expect("origin");
+        let local = origin("http://127.0.0.1:11434/v1");
+        assert_eq!(
+            check_origin("p", &caps, &grant(&["http://127.0.0.1:11434"]), &local),
+            Ok(Reach::AnyAddress)
+        );
+        assert_eq!(
+            check_origin("p", &caps, &grant(&["http://*:*"]), &local),
+            Ok(Reach::PublicOnly)
+        );
+        let error = check_origin("p", &caps, &grant(&["https://api.openai.com"]), &local)
+            .expect_err("not granted");
+        assert_eq!(
+            error.to_string(),
+            "http://127.0.0.1:11434 is not granted to plugin `p` by the server's configuration \
+             (add it to plugins.grants.p.http)"
+        );
+        let narrow = Capabilities {
+            http: vec!["https://api.openai.com".into()],
+            ..Capabilities::default()
+        };
+        assert_eq!(
+            check_origin("p", &narrow, &grant(&["http://*:*"]), &local),
+            Err(HttpDenial::Undeclared("http://127.0.0.1:11434".into()))
         );
     }
 

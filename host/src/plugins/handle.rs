@@ -32,6 +32,10 @@ pub struct PluginDescription {
     pub programs: Vec<String>,
     /// Environment variable patterns its programs may receive: declared and granted.
     pub env: Vec<String>,
+    /// Origins it may send HTTP requests to: the granted patterns, when it declares any.
+    pub http: Vec<String>,
+    /// The settings it reads, and whether each is set (never their values).
+    pub settings: Vec<super::operator_settings::SettingSummary>,
     /// Where it was loaded from: `bundled` or a directory.
     pub source: String,
 }
@@ -86,7 +90,11 @@ impl PluginCore {
     ) -> Result<T, PluginError> {
         match outcome {
             Ok(Ok(value)) => Ok(value),
-            Ok(Err(reported)) => Err(self.error(reported.into())),
+            // The message reaches a job's error_message and the log: never a secret in it.
+            Ok(Err(reported)) => {
+                let reported = self.identity.settings.redact_error(reported);
+                Err(self.error(reported.into()))
+            }
             Err(trap) => Err(self.error(store.data().explain_failure(&trap))),
         }
     }
@@ -117,6 +125,12 @@ pub(super) fn describe(
         models: info.models,
         programs: granted_programs,
         env: granted_env,
+        http: if manifest.capabilities.http.is_empty() {
+            Vec::new()
+        } else {
+            identity.grant.http.clone()
+        },
+        settings: identity.settings.summary().to_vec(),
         source: source.to_string(),
     }
 }

@@ -22,6 +22,7 @@ impl renderer_types::Host for SandboxState {}
 
 impl host::Host for SandboxState {
     async fn log(&mut self, level: LogLevel, message: String) -> wasmtime::Result<()> {
+        let message = self.plugin.settings.redact(&message);
         let message = cut(&message, MAX_LOG_LINE);
         let plugin = self.plugin.manifest.name.as_str();
         let call = self.call.label.as_str();

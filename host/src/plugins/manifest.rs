@@ -1,10 +1,17 @@
 //! `plugin.toml`: what a plugin says it is and what it asks to be allowed.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
+
+use super::origins::OriginPattern;
 
 /// The WIT package versions this host can load. A plugin built against another version is
 /// skipped at discovery with a message naming both.
-pub const SUPPORTED_WIT_VERSIONS: &[&str] = &["0.1.0"];
+pub const SUPPORTED_WIT_VERSIONS: &[&str] = &["0.1.0", "0.2.0"];
+
+/// The first WIT version with the `http` and `settings` imports.
+const HTTP_AND_SETTINGS_SINCE: &str = "0.2.0";
 
 /// The parsed `plugin.toml` of one plugin.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
@@ -21,6 +28,23 @@ pub struct Manifest {
     /// What the plugin asks to be allowed to do. Nothing is granted by asking.
     #[serde(default)]
     pub capabilities: Capabilities,
+    /// The settings the plugin reads (`[settings.<name>]`), by name. The operator gives
+    /// their values in `[plugins.settings.<plugin>]`; the plugin can read no other name.
+    #[serde(default)]
+    pub settings: BTreeMap<String, SettingDeclaration>,
+}
+
+/// One setting a plugin reads.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SettingDeclaration {
+    /// What the setting is for, shown by `docsfy plugins`.
+    #[serde(default)]
+    pub description: String,
+    /// A secret (an API key): never logged, never shown, and removed by the host from the
+    /// plugin's log lines and error messages.
+    #[serde(default)]
+    pub secret: bool,
 }
 
 /// The world a plugin implements.
@@ -54,6 +78,10 @@ pub struct Capabilities {
     /// (`ANTHROPIC_*`).
     #[serde(default)]
     pub env: Vec<String>,
+    /// Origins the plugin may send HTTP requests to, such as `https://api.openai.com`,
+    /// `http://localhost:11434` or `https://*.example.com` (WIT 0.2.0 and later).
+    #[serde(default)]
+    pub http: Vec<String>,
 }
 
 /// Why a manifest was refused.
@@ -108,6 +136,26 @@ impl Manifest {
             if !is_program_name(program) {
                 return Err(ManifestError::Invalid(format!(
                     "program {program:?} must be a bare program name (no path, no spaces)"
+                )));
+            }
+        }
+        // Every supported version but the first has the imports.
+        let has_imports = self.wit != "0.1.0";
+        if !has_imports && (!self.capabilities.http.is_empty() || !self.settings.is_empty()) {
+            return Err(ManifestError::Invalid(format!(
+                "capabilities.http and [settings] need wit = \"{HTTP_AND_SETTINGS_SINCE}\" \
+                 or later (this plugin says {})",
+                self.wit
+            )));
+        }
+        for origin in &self.capabilities.http {
+            OriginPattern::parse(origin)
+                .map_err(|e| ManifestError::Invalid(format!("capabilities.http: {e}")))?;
+        }
+        for name in self.settings.keys() {
+            if !is_env_pattern(name) || name.ends_with('*') {
+                return Err(ManifestError::Invalid(format!(
+                    "setting {name:?} must be a name of letters, digits and '_'"
                 )));
             }
         }
@@ -222,8 +270,31 @@ mod tests {
             .expect_err("wit");
         assert_eq!(
             error.to_string(),
-            "plugin.toml asks for WIT version 9.0.0, but this docsfy supports 0.1.0"
+            "plugin.toml asks for WIT version 9.0.0, but this docsfy supports 0.1.0, 0.2.0"
         );
+    }
+
+    #[test]
+    fn http_and_settings_are_declared_from_wit_0_2() {
+        let text = CLAUDE
+            .replace("wit = \"0.1.0\"", "wit = \"0.2.0\"")
+            .replace(
+                "env = [",
+                "http = [\"https://api.openai.com\", \"http://localhost:*\"]\nenv = [",
+            )
+            + "\n[settings.api_key]\nsecret = true\ndescription = \"the key\"\n";
+        let manifest = Manifest::parse(&text).expect("valid");
+        assert_eq!(manifest.capabilities.http.len(), 2);
+        assert!(manifest.settings["api_key"].secret);
+        let old = text.replace("wit = \"0.2.0\"", "wit = \"0.1.0\"");
+        let error = Manifest::parse(&old).expect_err("0.1.0 has no http");
+        assert!(
+            error.to_string().contains("need wit = \"0.2.0\""),
+            "{error}"
+        );
+        let bad = text.replace("https://api.openai.com", "ftp://example.com");
+        let error = Manifest::parse(&bad).expect_err("scheme");
+        assert!(error.to_string().contains("capabilities.http"), "{error}");
     }
 
     #[test]

@@ -5,7 +5,9 @@
 //! - [`manifest`] and [`grants`] decide what each may do;
 //! - each call runs in a fresh sandbox (`sandbox`) with a memory cap and a compute deadline;
 //! - the `run` host function ([`process`]) is a plugin's only way to reach a program, which
-//!   runs inside bubblewrap when the server has it (`confinement`).
+//!   runs inside bubblewrap when the server has it (`confinement`);
+//! - the `http` host function (`http_api`) reaches only declared and granted [`origins`],
+//!   and `settings` hands each plugin its own [`operator_settings`].
 
 mod bindings;
 mod confinement;
@@ -14,7 +16,11 @@ mod error;
 pub mod grants;
 mod handle;
 mod host_api;
+mod http_api;
+mod legacy_host;
 pub mod manifest;
+pub mod operator_settings;
+pub mod origins;
 pub mod precompile;
 pub mod process;
 mod provider;

@@ -11,9 +11,11 @@ use wasmtime::component::{Component, HasSelf, Linker};
 
 use super::bindings::provider::{Provider, ProviderPre};
 use super::bindings::renderer::{Renderer, RendererPre};
+use super::bindings::v0_1;
 use super::engine::PluginEngine;
 use super::handle::{self, PluginCore, PluginDescription};
 use super::manifest::{Manifest, PluginKind};
+use super::operator_settings::ResolvedSettings;
 use super::provider::ProviderHandle;
 use super::renderer::RendererHandle;
 use super::sandbox::{CallContext, PluginIdentity, ProgramSettings, SandboxState};
@@ -89,6 +91,10 @@ impl PluginRegistry {
             output_cap: usize::try_from(settings.output_cap_kb.saturating_mul(1024))
                 .unwrap_or(usize::MAX),
             confinement: options.confinement,
+            http: super::http_api::HttpClients::new(
+                usize::try_from(settings.http_body_cap_kb.saturating_mul(1024))
+                    .unwrap_or(usize::MAX),
+            )?,
         });
         let mut loader = Loader {
             linkers: Linkers::new(&engine)?,
@@ -158,12 +164,16 @@ impl Linkers {
     fn new(engine: &PluginEngine) -> anyhow::Result<Linkers> {
         // Rust's standard library imports WASI, so the full p2 linker is needed; with no
         // preopens, environment or sockets in the context, nothing outside is reachable.
+        // Both WIT versions' imports are defined: a component links to the one it was built
+        // against, and both export the same functions.
         let mut provider = Linker::new(engine.engine());
         wasmtime_wasi::p2::add_to_linker_async(&mut provider)?;
         Provider::add_to_linker::<_, HasSelf<_>>(&mut provider, |state| state)?;
+        v0_1::provider::Provider::add_to_linker::<_, HasSelf<_>>(&mut provider, |state| state)?;
         let mut renderer = Linker::new(engine.engine());
         wasmtime_wasi::p2::add_to_linker_async(&mut renderer)?;
         Renderer::add_to_linker::<_, HasSelf<_>>(&mut renderer, |state| state)?;
+        v0_1::renderer::Renderer::add_to_linker::<_, HasSelf<_>>(&mut renderer, |state| state)?;
         Ok(Linkers { provider, renderer })
     }
 }
@@ -230,7 +240,22 @@ impl Loader<'_> {
                 .await
                 .map_err(|e| format!("compiling plugin.wasm panicked: {e}"))?
                 .map_err(|e| format!("plugin.wasm is not a valid component: {e:#}"))?;
-        let grant = self.settings.grant_for(&name, source == BUNDLED_SOURCE);
+        let bundled = source == BUNDLED_SOURCE;
+        let grant = self.settings.grant_for(&name, bundled);
+        let defaults = if bundled {
+            super::operator_settings::bundled_defaults(&name)
+        } else {
+            Default::default()
+        };
+        let (plugin_settings, warnings) = ResolvedSettings::resolve(
+            &manifest,
+            self.settings.settings.get(&name),
+            defaults,
+            &self.programs.environment,
+        );
+        for warning in warnings {
+            tracing::warn!(plugin = %name, "{warning}");
+        }
         let identity = Arc::new(PluginIdentity {
             memory_cap: usize::try_from(
                 grant
@@ -246,6 +271,7 @@ impl Loader<'_> {
             ),
             grant,
             manifest,
+            settings: plugin_settings,
         });
         let core = |info| PluginCore {
             engine: self.engine.clone(),

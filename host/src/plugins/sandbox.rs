@@ -33,9 +33,12 @@ pub struct PluginIdentity {
     pub memory_cap: usize,
     /// The compute deadline of one call.
     pub call_deadline: Duration,
+    /// The operator's settings for this plugin, secrets included.
+    pub settings: super::operator_settings::ResolvedSettings,
 }
 
-/// Host-wide settings for programs run on plugins' behalf.
+/// Host-wide settings for what plugins reach on the outside: programs run on their behalf,
+/// and the HTTP clients their requests go through.
 #[derive(Debug, Clone)]
 pub struct ProgramSettings {
     /// Where program names are looked up.
@@ -47,6 +50,8 @@ pub struct ProgramSettings {
     /// The sandbox programs run in; `None`: unconfined (`[sandbox] mode = "off"`, or no
     /// bubblewrap in `auto` mode).
     pub confinement: Option<super::Confinement>,
+    /// The HTTP clients and the response size cap.
+    pub http: super::http_api::HttpClients,
 }
 
 /// What the current call is for: set by whoever calls the plugin (usually a job).
@@ -58,7 +63,8 @@ pub struct CallContext {
     pub max_program_time: Duration,
     /// Names the call in logs, such as the job's `owner/name/branch/provider/model`.
     pub label: String,
-    /// Whether the plugin may run programs in this call (not while it is being loaded).
+    /// Whether the plugin may run programs and send HTTP requests in this call (not while
+    /// it is being loaded).
     pub programs_allowed: bool,
     /// What the call is for (`plan`, `page`, ...), passed to its programs as
     /// `DOCSFY_CALL_KIND`.

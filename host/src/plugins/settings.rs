@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use super::grants::Grant;
+use super::operator_settings::SettingSource;
+use super::origins::OriginPattern;
 
 /// Where plugins come from, what they may do, and the limits they run under.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
@@ -25,8 +27,15 @@ pub struct PluginSettings {
     pub output_cap_kb: u64,
     /// Where programs are looked for, `PATH`-style (default: the server's own `PATH`).
     pub search_path: Option<String>,
+    /// The largest HTTP response body a plugin may receive, in KiB; a longer one fails the
+    /// request rather than arriving cut.
+    pub http_body_cap_kb: u64,
     /// Grants per plugin name. A grant given here replaces that plugin's default grant.
     pub grants: BTreeMap<String, Grant>,
+    /// Settings per plugin name (`[plugins.settings.openai]`), each a string,
+    /// `{ secret = "..." }` or `{ env = "VARIABLE" }`. A bundled plugin's defaults apply to
+    /// the names not given here.
+    pub settings: BTreeMap<String, BTreeMap<String, SettingSource>>,
 }
 
 impl Default for PluginSettings {
@@ -38,7 +47,9 @@ impl Default for PluginSettings {
             call_deadline_ms: 10_000,
             output_cap_kb: 16 * 1024,
             search_path: None,
+            http_body_cap_kb: 16 * 1024,
             grants: BTreeMap::new(),
+            settings: BTreeMap::new(),
         }
     }
 }
@@ -75,11 +86,18 @@ impl PluginSettings {
                 "plugins.memory_mb and plugins.call_deadline_ms must be greater than 0".into(),
             );
         }
+        if self.http_body_cap_kb == 0 {
+            return Err("plugins.http_body_cap_kb must be greater than 0".into());
+        }
         for (name, grant) in &self.grants {
             if grant.memory_mb == Some(0) || grant.call_deadline_ms == Some(0) {
                 return Err(format!(
                     "plugins.grants.{name}: memory_mb and call_deadline_ms must be greater than 0"
                 ));
+            }
+            for origin in &grant.http {
+                OriginPattern::parse(origin)
+                    .map_err(|e| format!("plugins.grants.{name}.http: {e}"))?;
             }
         }
         Ok(())

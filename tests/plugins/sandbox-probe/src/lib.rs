@@ -3,6 +3,8 @@
 //! The prompt names the behaviour; the tests in `tests/plugins` drive it through the host.
 
 use docsfy_plugin_sdk::host::{self, LogLevel, RunRequest};
+use docsfy_plugin_sdk::http::Request;
+use docsfy_plugin_sdk::settings;
 use docsfy_plugin_sdk::{
     Completion, CompletionRequest, Error, PluginInfo, Provider, Usage, export_provider,
 };
@@ -49,6 +51,27 @@ impl Provider for Probe {
             "connect" => std::net::TcpStream::connect(argument)
                 .map(|_| "connected".to_string())
                 .map_err(|e| Error::Failed(format!("connect {argument}: {e}")))?,
+            // `http GET <url>`: the status and body, or the host's refusal.
+            "http" => {
+                let (method, url) = argument.split_once(' ').unwrap_or(("GET", argument));
+                let outgoing = match method {
+                    "POST" => Request::post(url).body("probe body"),
+                    _ => Request::get(url),
+                };
+                let response = outgoing
+                    .header("authorization", "Bearer probe-credential")
+                    .timeout_secs(request.timeout_secs)
+                    .send()?;
+                format!("{} {}", response.status(), response.text())
+            }
+            // `setting <name>`: the value, `unset`, or the host's refusal.
+            "setting" => settings::get(argument)?.unwrap_or_else(|| "unset".into()),
+            // `leak <name>`: fails with the setting's value in the message.
+            "leak" => {
+                let value = settings::get(argument)?.unwrap_or_default();
+                host::log(LogLevel::Warn, &format!("leaking {value}"));
+                return Err(Error::Failed(format!("the value is {value}")));
+            }
             "run" => {
                 host::log(LogLevel::Info, &format!("running {argument}"));
                 let output = host::run(&RunRequest {
