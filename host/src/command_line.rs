@@ -43,6 +43,9 @@ pub enum Command {
         #[command(flatten)]
         config: ServerConfig,
     },
+    /// Writing plugins: a new plugin crate, and building it into `plugin.wasm`.
+    #[command(subcommand)]
+    Plugin(PluginCommand),
     /// Operator commands about the server's own configuration.
     #[command(subcommand)]
     Server(ServerCommand),
@@ -72,4 +75,44 @@ pub enum ServerCommand {
 /// The command line as clap sees it (for completions).
 pub fn command() -> clap::Command {
     Cli::command()
+}
+
+/// `docsfy plugin ...`.
+#[derive(Subcommand, Debug)]
+pub enum PluginCommand {
+    /// Writes a new plugin crate (a working provider or renderer, and the SDK of this docsfy).
+    New {
+        /// The plugin's name, also its directory's.
+        name: String,
+        /// What it is.
+        #[arg(long, value_enum, default_value = "provider")]
+        kind: NewPluginKind,
+        /// Where to create its directory (default: the current one).
+        #[arg(long, default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Builds a plugin crate for wasm32-wasip2 and puts `plugin.wasm` beside its `plugin.toml`.
+    Build {
+        /// The plugin crate's directory.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+}
+
+/// The kinds `docsfy plugin new` writes.
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum NewPluginKind {
+    /// An AI provider.
+    Provider,
+    /// A site renderer.
+    Renderer,
+}
+
+impl From<NewPluginKind> for crate::plugins::PluginKind {
+    fn from(kind: NewPluginKind) -> Self {
+        match kind {
+            NewPluginKind::Provider => crate::plugins::PluginKind::Provider,
+            NewPluginKind::Renderer => crate::plugins::PluginKind::Renderer,
+        }
+    }
 }

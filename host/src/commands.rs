@@ -38,6 +38,18 @@ pub fn plugin_listing(plugins: &[PluginDescription], skipped: &[SkippedPlugin]) 
         }
         let _ = writeln!(text, "  programs: {}", list_or_none(&plugin.programs));
         let _ = writeln!(text, "  environment: {}", list_or_none(&plugin.env));
+        if !plugin.http.is_empty() {
+            let _ = writeln!(text, "  http: {}", plugin.http.join(", "));
+        }
+        for setting in &plugin.settings {
+            let secret = if setting.secret { ", secret" } else { "" };
+            let set = if setting.set { "set" } else { "not set" };
+            let _ = writeln!(
+                text,
+                "  setting {} ({set}{secret}): {}",
+                setting.name, setting.description
+            );
+        }
     }
     for skip in skipped {
         let _ = writeln!(text, "skipped {}: {}", skip.source, skip.reason);

@@ -12,6 +12,7 @@ pub mod domain;
 pub mod events;
 pub mod pipeline;
 pub mod plugins;
+pub mod scaffold;
 pub mod server;
 pub mod store;
 

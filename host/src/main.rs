@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 use clap::Parser as _;
-use docsfy::command_line::{Cli, Command, ServerCommand, ServerConfig};
+use docsfy::command_line::{Cli, Command, PluginCommand, ServerCommand, ServerConfig};
 use docsfy::config::Config;
 
 /// jemalloc hands freed memory back to the system (its background thread purges what stays
@@ -42,6 +42,19 @@ fn main() -> ExitCode {
                 docsfy::commands::print_plugins(&config, json)
                     .await
                     .map_err(Failure::Run)?;
+            }
+            Command::Plugin(PluginCommand::New { name, kind, dir }) => {
+                let created =
+                    docsfy::scaffold::new_plugin(&name, kind.into(), &dir).map_err(Failure::Run)?;
+                println!(
+                    "created {}; build it with: docsfy plugin build {}",
+                    created.display(),
+                    created.display()
+                );
+            }
+            Command::Plugin(PluginCommand::Build { dir }) => {
+                let built = docsfy::scaffold::build_plugin(&dir).map_err(Failure::Run)?;
+                println!("built {}", built.display());
             }
             Command::Server(ServerCommand::Config { config }) => {
                 print!("{}", server_config(&config)?.redacted_toml());

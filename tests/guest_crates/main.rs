@@ -29,3 +29,52 @@ fn plugin_sdk_and_bundled_plugins_pass_their_own_tests() {
     assert!(example_passed, "the SDK doc example did not run:\n{stdout}");
     assert!(!stdout.contains("FAILED"), "{stdout}");
 }
+
+/// The SDK is a crate of its own that carries its WIT: `cargo package` builds it from the
+/// packaged files alone.
+#[test]
+fn the_plugin_sdk_packages_with_its_wit() {
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../plugins");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let output = Command::new(cargo)
+        .current_dir(&workspace)
+        .args([
+            "package",
+            "-p",
+            "docsfy-plugin-sdk",
+            "--allow-dirty",
+            "--locked",
+        ])
+        .args(["--target-dir", "target"])
+        .env_remove("CARGO_TARGET_DIR")
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_BUILD_TARGET")
+        .output()
+        .expect("run cargo package");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "cargo package failed:\n{stderr}");
+    let listed = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .current_dir(&workspace)
+        .args([
+            "package",
+            "-p",
+            "docsfy-plugin-sdk",
+            "--allow-dirty",
+            "--list",
+        ])
+        .output()
+        .expect("run cargo package --list");
+    let files = String::from_utf8_lossy(&listed.stdout);
+    for wit in [
+        "wit/host.wit",
+        "wit/http.wit",
+        "wit/provider.wit",
+        "wit/renderer.wit",
+        "wit/types.wit",
+    ] {
+        assert!(
+            files.lines().any(|f| f == wit),
+            "{wit} is not packaged:\n{files}"
+        );
+    }
+}

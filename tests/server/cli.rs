@@ -30,7 +30,7 @@ fn plugins_lists_bundled_and_third_party_plugins_and_the_skipped_ones() {
         plugins.path(),
         "broken",
         "docsfy_sandbox_probe",
-        &probe_manifest().replace("wit = \"0.1.0\"", "wit = \"0.9.0\""),
+        &probe_manifest().replace("wit = \"0.2.0\"", "wit = \"0.9.0\""),
     );
     let config = config_with_plugin_dir(data.path(), plugins.path());
 
@@ -48,7 +48,7 @@ fn plugins_lists_bundled_and_third_party_plugins_and_the_skipped_ones() {
     );
 
     assert!(
-        stdout.contains("claude 0.1.0 (provider, WIT 0.1.0, bundled)\n"),
+        stdout.contains("claude 0.1.0 (provider, WIT 0.2.0, bundled)\n"),
         "{stdout}"
     );
     assert!(
@@ -56,12 +56,12 @@ fn plugins_lists_bundled_and_third_party_plugins_and_the_skipped_ones() {
         "{stdout}"
     );
     assert!(stdout.contains("  programs: claude\n"), "{stdout}");
-    assert!(stdout.contains("cursor 0.1.0 (provider, WIT 0.1.0, bundled)\n  Cursor's agent through the `agent` CLI\n  default model: auto\n  programs: agent\n"), "{stdout}");
+    assert!(stdout.contains("cursor 0.1.0 (provider, WIT 0.2.0, bundled)\n  Cursor's agent through the `agent` CLI\n  default model: auto\n  programs: agent\n"), "{stdout}");
     assert!(stdout.contains("gemini 0.1.0 (provider"), "{stdout}");
     let probe_dir = plugins.path().join("probe").display().to_string();
     assert!(
         stdout.contains(&format!(
-            "sandbox-probe 0.1.0 (provider, WIT 0.1.0, {probe_dir})\n"
+            "sandbox-probe 0.1.0 (provider, WIT 0.2.0, {probe_dir})\n"
         )),
         "{stdout}"
     );
@@ -70,10 +70,22 @@ fn plugins_lists_bundled_and_third_party_plugins_and_the_skipped_ones() {
         stdout.contains("  programs: probe-tool\n  environment: PROBE_*\n"),
         "{stdout}"
     );
+    assert!(
+        stdout.contains(
+            "  setting probe_label (not set): A plain setting\n  \
+             setting probe_token (not set, secret): A secret the probe may read\n"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("openai 0.1.0 (provider, WIT 0.2.0, bundled)\n")
+            && stdout.contains("  http: https://api.openai.com\n"),
+        "{stdout}"
+    );
     let broken = plugins.path().join("broken").display().to_string();
     assert!(
         stdout.contains(&format!(
-            "skipped {broken}: plugin.toml asks for WIT version 0.9.0, but this docsfy supports 0.1.0\n"
+            "skipped {broken}: plugin.toml asks for WIT version 0.9.0, but this docsfy supports 0.1.0, 0.2.0\n"
         )),
         "{stdout}"
     );
@@ -94,9 +106,9 @@ fn plugins_can_print_json() {
         .iter()
         .filter_map(|p| p["name"].as_str())
         .collect();
-    assert_eq!(names, ["claude", "cursor", "gemini", "site"]);
+    assert_eq!(names, ["claude", "cursor", "gemini", "openai", "site"]);
     assert_eq!(listing["plugins"][0]["kind"], "provider");
-    assert_eq!(listing["plugins"][3]["kind"], "renderer");
+    assert_eq!(listing["plugins"][4]["kind"], "renderer");
     assert_eq!(listing["skipped"], serde_json::json!([]));
 }
 
@@ -107,6 +119,14 @@ fn config_prints_the_effective_values_with_secrets_redacted() {
         .args(["server", "config"])
         .env("ADMIN_KEY", "super-secret-admin-key")
         .env("AI_PROVIDER", "gemini")
+        .env(
+            "DOCSFY_PLUGINS__SETTINGS__OPENAI__API_KEY",
+            "sk-env-secret-1",
+        )
+        .env(
+            "DOCSFY_PLUGINS__SETTINGS__OPENAI__BASE_URL",
+            "http://models.lan/v1",
+        )
         .output()
         .expect("run docsfy server config");
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -114,6 +134,11 @@ fn config_prints_the_effective_values_with_secrets_redacted() {
     assert!(stdout.contains("ai_provider = \"gemini\""), "{stdout}");
     assert!(stdout.contains("admin_key = \"<redacted>\""), "{stdout}");
     assert!(!stdout.contains("super-secret-admin-key"), "{stdout}");
+    assert!(!stdout.contains("sk-env-secret-1"), "{stdout}");
+    assert!(
+        stdout.contains("base_url = \"http://models.lan/v1\""),
+        "{stdout}"
+    );
 }
 
 #[test]

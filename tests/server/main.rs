@@ -29,6 +29,7 @@ mod keep_alive;
 mod login_limits;
 mod models_discovery;
 mod openai_provider;
+mod plugin_scaffold;
 mod project_routes;
 mod published_downloads;
 mod quotas;

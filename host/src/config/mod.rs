@@ -329,6 +329,13 @@ impl Config {
         if !shown.admin_key.is_empty() {
             shown.admin_key = "<redacted>".into();
         }
+        // Which plugin settings are secret is the plugins' to say, and they are not loaded
+        // here: every written value is hidden but those of names that read as plain.
+        for settings in shown.plugins.settings.values_mut() {
+            for (name, source) in settings.iter_mut() {
+                source.redact_unless_plain(name);
+            }
+        }
         toml::to_string_pretty(&shown).unwrap_or_else(|e| format!("# cannot be shown: {e}\n"))
     }
 }

@@ -29,6 +29,21 @@ pub enum SettingSource {
     },
 }
 
+impl SettingSource {
+    /// Hides the value for printing, unless it is given as text under a name that reads as
+    /// plain (`base_url`, `model`): a secret is never shown, whatever its name.
+    pub fn redact_unless_plain(&mut self, name: &str) {
+        let sensitive = ["key", "token", "secret", "password", "credential"]
+            .iter()
+            .any(|word| name.to_ascii_lowercase().contains(word));
+        match self {
+            SettingSource::Secret { secret } => *secret = "<redacted>".into(),
+            SettingSource::Text(value) if sensitive => *value = "<redacted>".into(),
+            SettingSource::Text(_) | SettingSource::Env { .. } => {}
+        }
+    }
+}
+
 /// What `docsfy plugins` shows of one setting: never its value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SettingSummary {
