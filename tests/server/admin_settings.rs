@@ -92,8 +92,8 @@ async fn the_default_provider_changes_without_a_restart_and_bad_values_change_no
             "ai_cli_timeout must be an integer from 1 to 3600",
         ),
         (
-            json!({"ai_provider": "openai"}),
-            "Invalid AI provider: 'openai'. Must be one of: claude, cursor, gemini",
+            json!({"ai_provider": "watsonx"}),
+            "Invalid AI provider: 'watsonx'. Must be one of: claude, cursor, gemini, openai",
         ),
         (json!({"ai_model": 3}), "ai_model must be a string"),
         (

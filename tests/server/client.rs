@@ -233,7 +233,7 @@ async fn models_lists_the_providers_and_marks_the_defaults() {
     let json = client.run(&["models", "-P", "claude", "--json"]).json();
     assert_eq!(json["providers"], serde_json::json!(["claude"]));
     assert_eq!(json["default_model"], "opus");
-    let unknown = client.run(&["models", "-P", "openai"]);
+    let unknown = client.run(&["models", "-P", "watsonx"]);
     assert_eq!(unknown.code, 1);
-    assert_eq!(unknown.stderr.trim(), "Unknown provider: openai");
+    assert_eq!(unknown.stderr.trim(), "Unknown provider: watsonx");
 }

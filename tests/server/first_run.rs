@@ -116,7 +116,7 @@ fn a_fresh_directory_serves_with_nothing_configured_and_again_after_a_restart() 
         String::from_utf8_lossy(&plugins.stderr)
     );
     assert!(
-        listing.contains("claude 0.1.0 (provider, WIT 0.1.0, bundled)"),
+        listing.contains("claude 0.1.0 (provider, WIT 0.2.0, bundled)"),
         "{listing}"
     );
     assert!(listing.contains("site 0.1.0 (renderer"), "{listing}");

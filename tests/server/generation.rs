@@ -355,7 +355,7 @@ async fn bad_generate_requests_get_the_documented_statuses() {
         ),
         (
             As::Bearer(ADMIN_KEY),
-            json!({"repo_path": path, "ai_provider": "openai"}),
+            json!({"repo_path": path, "ai_provider": "watsonx"}),
             422,
             "Must be one of: claude, cursor, gemini",
         ),

@@ -23,7 +23,7 @@ async fn models_lists_every_loaded_provider_with_the_defaults() {
     assert_eq!(
         body,
         serde_json::json!({
-            "providers": ["claude", "cursor", "gemini", "sandbox-probe"],
+            "providers": ["claude", "cursor", "gemini", "openai", "sandbox-probe"],
             "default_provider": "gemini",
             "default_model": "gemini-2.5-pro",
             "known_models": {},

@@ -73,6 +73,17 @@ async fn a_whole_generation_reaches_ready_over_http_through_a_busy_server() {
     let repo = SampleRepo::new();
     let variant = generate(&server, &repo, FAKE_MODEL, json!({})).await;
     assert_eq!(variant["status"], "ready", "{variant}");
+    // The fake reports 100 tokens read and 20 written per answer; refused attempts none.
+    let answers = 1 + PAGES.len() as u64;
+    assert_eq!(variant["total_input_tokens"], 100 * answers, "{variant}");
+    assert_eq!(variant["total_output_tokens"], 20 * answers, "{variant}");
+    let cost = get(&server, "/api/cost", As::Bearer(ADMIN_KEY))
+        .await
+        .json();
+    assert_eq!(
+        cost["projects"][0]["variants"][0]["total_input_tokens"],
+        100 * answers
+    );
     let page = get(
         &server,
         &format!(

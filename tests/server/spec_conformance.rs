@@ -49,13 +49,13 @@ async fn a_third_party_provider_named_in_the_body_is_valid() {
         &server,
         "/api/generate",
         As::Bearer(ADMIN_KEY),
-        json!({"repo_path": path, "ai_provider": "openai"}),
+        json!({"repo_path": path, "ai_provider": "watsonx"}),
     )
     .await;
     assert_eq!(unknown.status, 422, "{}", unknown.text());
     assert_eq!(
         unknown.detail(),
-        "Invalid AI provider: 'openai'. Must be one of: claude, cursor, gemini, sandbox-probe"
+        "Invalid AI provider: 'watsonx'. Must be one of: claude, cursor, gemini, openai, sandbox-probe"
     );
 
     let probe = post(

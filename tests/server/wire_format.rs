@@ -93,7 +93,12 @@ async fn status_variant_and_websocket_messages_match_the_golden_text() {
     let parsed = listing.json();
     let stored = &parsed["projects"][0];
     let object = format!(
-        r#"{{"name":{name},"branch":"main","ai_provider":"claude","ai_model":"opus","owner":"admin","repo_url":{url},"status":"ready","current_stage":null,"last_commit_sha":"{commit}","last_generated":"{generated}","page_count":3,"error_message":null,"plan_json":{plan},"created_at":{created},"updated_at":{updated},"generation_id":"{id}",{timing}}}"#,
+        r#"{{"name":{name},"branch":"main","ai_provider":"claude","ai_model":"opus","owner":"admin","repo_url":{url},"status":"ready","current_stage":null,"last_commit_sha":"{commit}","last_generated":"{generated}","page_count":3,"error_message":null,"plan_json":{plan},"created_at":{created},"updated_at":{updated},"generation_id":"{id}",{stored_timing}}}"#,
+        // The Project object also carries the tokens the generation used.
+        stored_timing = timing.replace(
+            r#""total_cost_usd":0.0,"#,
+            r#""total_cost_usd":0.0,"total_input_tokens":0,"total_output_tokens":0,"#
+        ),
         name = quoted(&name),
         url = quoted(&repo.path().display().to_string()),
         plan = quoted(stored["plan_json"].as_str().expect("plan")),

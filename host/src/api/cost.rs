@@ -38,6 +38,8 @@ async fn cost(state: &AppState, who: &Principal) -> Result<Response, ApiError> {
                 "status": variant.status,
                 "generation_id": variant.generation_id,
                 "total_cost_usd": variant.total_cost_usd,
+                "total_input_tokens": variant.total_input_tokens,
+                "total_output_tokens": variant.total_output_tokens,
                 "generation_started_at": variant.generation_started_at,
                 "generation_duration": variant.generation_duration,
             }));

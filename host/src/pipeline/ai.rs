@@ -9,9 +9,9 @@ use tokio::sync::Semaphore;
 
 use super::error::GenerationError;
 use super::prompts::PromptKind;
-use crate::plugins::{CallContext, CompletionRequest, ProviderHandle};
+use crate::plugins::{CallContext, CompletionRequest, ProviderHandle, Usage};
 use crate::store::Store;
-use crate::store::variants::VariantKey;
+use crate::store::variants::{CallUsage, VariantKey};
 
 /// The provider of one job, bound to its model, checkout and limits.
 pub struct Ai {
@@ -24,19 +24,29 @@ pub struct Ai {
     pub spending: Spending,
 }
 
-/// Where the cost of each call goes: the variant's `total_cost_usd`, as calls finish, so an
-/// aborted or failed generation still shows what it cost.
+/// Where the cost and tokens of each call go: the variant's `total_cost_usd`,
+/// `total_input_tokens` and `total_output_tokens`, as calls finish, so an aborted or failed
+/// generation still shows what it used.
 pub struct Spending {
     pub store: Store,
     pub key: VariantKey,
 }
 
 impl Spending {
-    async fn add(&self, usd: Option<f64>) {
-        let Some(usd) = usd.filter(|usd| usd.is_finite() && *usd > 0.0) else {
-            return;
+    async fn add(&self, usage: &Usage) {
+        let tokens = |n: Option<u64>| n.map_or(0, |n| i64::try_from(n).unwrap_or(i64::MAX));
+        let call = CallUsage {
+            cost_usd: usage
+                .cost_usd
+                .filter(|usd| usd.is_finite() && *usd > 0.0)
+                .unwrap_or(0.0),
+            input_tokens: tokens(usage.input_tokens),
+            output_tokens: tokens(usage.output_tokens),
         };
-        if let Err(error) = self.store.add_cost(&self.key, usd).await {
+        if call == CallUsage::default() {
+            return;
+        }
+        if let Err(error) = self.store.add_usage(&self.key, &call).await {
             tracing::warn!("could not record the cost of a call: {error}");
         }
     }
@@ -86,7 +96,7 @@ impl Ai {
         let mut context = self.context();
         context.call_kind = Some(kind.as_str());
         let completion = self.provider.complete(&request, context).await?;
-        self.spending.add(completion.usage.cost_usd).await;
+        self.spending.add(&completion.usage).await;
         Ok(completion.text)
     }
 }

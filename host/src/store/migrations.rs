@@ -31,6 +31,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "settings",
         include_str!("../../../migrations/0005_settings.sql"),
     ),
+    (
+        6,
+        "token usage",
+        include_str!("../../../migrations/0006_token_usage.sql"),
+    ),
 ];
 
 /// Brings the database's schema up to date.

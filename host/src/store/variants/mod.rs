@@ -67,10 +67,25 @@ pub struct Variant {
     pub generation_id: Option<String>,
     /// What the latest generation's AI calls cost, as the providers reported it.
     pub total_cost_usd: f64,
+    /// Tokens the latest generation's AI calls read, as the providers reported them.
+    pub total_input_tokens: i64,
+    /// Tokens they wrote.
+    pub total_output_tokens: i64,
     /// When the latest generation started.
     pub generation_started_at: Option<String>,
     /// How long it took, in seconds, once it ended.
     pub generation_duration: Option<f64>,
+}
+
+/// What one AI call used, as its provider reported it (0 for what it did not report).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct CallUsage {
+    /// Its cost in US dollars.
+    pub cost_usd: f64,
+    /// Tokens read.
+    pub input_tokens: i64,
+    /// Tokens written.
+    pub output_tokens: i64,
 }
 
 /// A new or replaced variant row; the fields a generation sets at its start.
@@ -87,7 +102,7 @@ pub struct NewVariant {
 }
 
 /// The Project object's fields, in order: each is a column of the same name.
-const FIELDS: [&str; 19] = [
+const FIELDS: [&str; 21] = [
     "name",
     "branch",
     "ai_provider",
@@ -105,6 +120,8 @@ const FIELDS: [&str; 19] = [
     "updated_at",
     "generation_id",
     "total_cost_usd",
+    "total_input_tokens",
+    "total_output_tokens",
     "generation_started_at",
     "generation_duration",
 ];
@@ -176,6 +193,8 @@ fn variant_from(row: &SqliteRow) -> Result<Variant, sqlx::Error> {
         updated_at: row.try_get("updated_at")?,
         generation_id: row.try_get("generation_id")?,
         total_cost_usd: row.try_get("total_cost_usd")?,
+        total_input_tokens: row.try_get("total_input_tokens")?,
+        total_output_tokens: row.try_get("total_output_tokens")?,
         generation_started_at: row.try_get("generation_started_at")?,
         generation_duration: row.try_get("generation_duration")?,
     })

@@ -3,7 +3,7 @@
 use sqlx::Row;
 
 use super::{
-    BY_KEY, COLUMNS, ENDED, NewVariant, TOUCH, Variant, VariantKey, bind_key, key_from,
+    BY_KEY, COLUMNS, CallUsage, ENDED, NewVariant, TOUCH, Variant, VariantKey, bind_key, key_from,
     variant_from,
 };
 use crate::domain::{Stage, Status};
@@ -20,7 +20,8 @@ impl Store {
              ON CONFLICT (name, branch, ai_provider, ai_model, owner) DO UPDATE SET \
                repo_url = excluded.repo_url, status = excluded.status, \
                generation_id = excluded.generation_id, error_message = NULL, \
-               total_cost_usd = 0, generation_started_at = datetime('now'), \
+               total_cost_usd = 0, total_input_tokens = 0, total_output_tokens = 0, \
+               generation_started_at = datetime('now'), \
                generation_duration = NULL, {TOUCH} \
              RETURNING {columns}"
         );
@@ -59,12 +60,17 @@ impl Store {
         Ok(variant_from(&row)?)
     }
 
-    /// Adds what one AI call of the running generation cost.
-    pub async fn add_cost(&self, key: &VariantKey, usd: f64) -> Result<(), DbError> {
+    /// Adds what one AI call of the running generation cost and the tokens it used.
+    pub async fn add_usage(&self, key: &VariantKey, usage: &CallUsage) -> Result<(), DbError> {
         let sql = format!(
-            "UPDATE variants SET total_cost_usd = total_cost_usd + ?, {TOUCH} WHERE {BY_KEY}"
+            "UPDATE variants SET total_cost_usd = total_cost_usd + ?, \
+               total_input_tokens = total_input_tokens + ?, \
+               total_output_tokens = total_output_tokens + ?, {TOUCH} WHERE {BY_KEY}"
         );
-        let query = sqlx::query(composed(sql)).bind(usd);
+        let query = sqlx::query(composed(sql))
+            .bind(usage.cost_usd)
+            .bind(usage.input_tokens)
+            .bind(usage.output_tokens);
         bind_key(query, key).execute(self.pool()).await?;
         Ok(())
     }
