@@ -60,7 +60,8 @@ case "$DOCSFY_CALL_KIND" in
     title=$(printf '%s\n' "$prompt" | sed -n 's/^Page: //p' | head -n 1)
     echo "page $title" >> {log}
     cost=$(cat {dir}/cost 2>/dev/null || echo null)
-    printf '{{"type":"result","is_error":false,"total_cost_usd":%s,"result":"# %s\\n\\nThis page explains %s: how the sample project works, how to run it, and what each part is for, in enough words to be useful."}}' "$cost" "$title" "$title"
+    usage=$(cat {dir}/usage 2>/dev/null || echo null)
+    printf '{{"type":"result","is_error":false,"total_cost_usd":%s,"usage":%s,"result":"# %s\\n\\nThis page explains %s: how the sample project works, how to run it, and what each part is for, in enough words to be useful."}}' "$cost" "$usage" "$title" "$title"
     ;;
   *) echo "the fake does not know calls of kind '$DOCSFY_CALL_KIND'" >&2; exit 3 ;;
 esac
@@ -90,6 +91,13 @@ exit 0"##,
         let mut answer: serde_json::Value = serde_json::from_str(&plan).expect("the plan answer");
         answer["total_cost_usd"] = serde_json::json!(usd);
         self.answer("plan", &answer.to_string());
+    }
+
+    /// Makes every following page call report `input` tokens read and `output` written, in
+    /// claude's `usage`.
+    pub fn report_tokens(&self, input: u64, output: u64) {
+        let usage = serde_json::json!({"input_tokens": input, "output_tokens": output});
+        std::fs::write(self.bin.file("usage"), usage.to_string()).expect("usage");
     }
 
     /// What the fake prints for one kind of prompt (`plan`, `redo`, `update`).

@@ -26,6 +26,7 @@ fn a_generation_started_from_the_form_advances_live_and_opens_its_docs() {
         ]);
         fake.track_concurrency();
         fake.report_cost(0.1);
+        fake.report_tokens(1200, 340);
         let repo = SampleRepo::new();
         let server = fake.server("");
         sign_in(&page, &server.url("")).await;
@@ -71,6 +72,16 @@ fn a_generation_started_from_the_form_advances_live_and_opens_its_docs() {
         let usd = variant["total_cost_usd"].as_f64().expect("a cost");
         assert!(usd > 0.0, "{cost}");
         assert_eq!(page.field("Cost").await, format!("${usd:.2}"));
+        let read = variant["total_input_tokens"].as_u64().expect("tokens read");
+        let written = variant["total_output_tokens"]
+            .as_u64()
+            .expect("tokens written");
+        assert_eq!(
+            (read, written),
+            (3600, 1020),
+            "three pages of 1,200 and 340"
+        );
+        assert_eq!(page.field("Tokens").await, "3,600 in · 1,020 out");
         assert!(page.field("Took").await.ends_with(" s"));
         page.screenshot("dashboard-ready-1280").await;
         page.click("#detail a.primary").await;

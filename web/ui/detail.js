@@ -1,7 +1,7 @@
 // The selected variant: what a person wants to know about it, and what can be done with it.
 import { api, variantPath, docsPath } from "./api.js";
 import { confirmAction } from "./confirm.js";
-import { dollars, duration, elapsed, localTime, plannedPages, repositoryLinks, stageName } from "./format.js";
+import { dollars, duration, elapsed, localTime, plannedPages, repositoryLinks, stageName, tokens } from "./format.js";
 import { isServerPath, regenerateForm } from "./regenerate.js";
 import { el } from "./dom.js";
 
@@ -22,6 +22,7 @@ function fieldList(v) {
     ["Started", localTime(v.generation_started_at)],
     ["Took", v.status === "generating" ? "—" : duration(v.generation_duration)],
     ["Cost", dollars(v.total_cost_usd)],
+    ["Tokens", tokens(v.total_input_tokens, v.total_output_tokens)],
   ];
   const list = el("dl", { className: "fields" });
   for (const [name, value] of fields) list.append(el("dt", { textContent: name }), el("dd", {}, value));

@@ -14,6 +14,11 @@ export const dollars = (usd) => (usd
   ? usd.toLocaleString("en-US", { style: "currency", currency: "USD", minimumFractionDigits: 2, maximumFractionDigits: usd < 0.01 ? 4 : 2 })
   : "—");
 
+/// Tokens read and written, as "1,200 in · 340 out"; a dash when the provider reported none.
+export const tokens = (input, output) => (input || output
+  ? `${(input ?? 0).toLocaleString("en-US")} in · ${(output ?? 0).toLocaleString("en-US")} out`
+  : "—");
+
 function minutesAndSeconds(whole) {
   const m = Math.floor(whole / 60);
   return m ? `${m} min ${whole % 60} s` : `${whole} s`;
