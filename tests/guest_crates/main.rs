@@ -4,16 +4,23 @@
 use std::path::Path;
 use std::process::Command;
 
-#[test]
-fn plugin_sdk_and_bundled_plugins_pass_their_own_tests() {
+/// cargo in the guest workspace, with its own target directory and none of the host
+/// build's settings.
+fn guest_cargo(args: &[&str]) -> Command {
     let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../plugins");
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let output = Command::new(cargo)
+    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    command
         .current_dir(&workspace)
-        .args(["test", "--workspace", "--locked", "--target-dir", "target"])
+        .args(args)
         .env_remove("CARGO_TARGET_DIR")
         .env_remove("RUSTFLAGS")
-        .env_remove("CARGO_BUILD_TARGET")
+        .env_remove("CARGO_BUILD_TARGET");
+    command
+}
+
+#[test]
+fn plugin_sdk_and_bundled_plugins_pass_their_own_tests() {
+    let output = guest_cargo(&["test", "--workspace", "--locked", "--target-dir", "target"])
         .output()
         .expect("run cargo test in the guest workspace");
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -34,34 +41,15 @@ fn plugin_sdk_and_bundled_plugins_pass_their_own_tests() {
 /// packaged files alone.
 #[test]
 fn the_plugin_sdk_packages_with_its_wit() {
-    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../plugins");
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let output = Command::new(cargo)
-        .current_dir(&workspace)
-        .args([
-            "package",
-            "-p",
-            "docsfy-plugin-sdk",
-            "--allow-dirty",
-            "--locked",
-        ])
-        .args(["--target-dir", "target"])
-        .env_remove("CARGO_TARGET_DIR")
-        .env_remove("RUSTFLAGS")
-        .env_remove("CARGO_BUILD_TARGET")
+    let package = ["package", "-p", "docsfy-plugin-sdk", "--allow-dirty"];
+    let output = guest_cargo(&package)
+        .args(["--locked", "--target-dir", "target"])
         .output()
         .expect("run cargo package");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "cargo package failed:\n{stderr}");
-    let listed = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .current_dir(&workspace)
-        .args([
-            "package",
-            "-p",
-            "docsfy-plugin-sdk",
-            "--allow-dirty",
-            "--list",
-        ])
+    let listed = guest_cargo(&package)
+        .arg("--list")
         .output()
         .expect("run cargo package --list");
     let files = String::from_utf8_lossy(&listed.stdout);

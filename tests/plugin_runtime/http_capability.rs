@@ -139,12 +139,7 @@ async fn a_granted_origin_is_reached_and_an_ungranted_one_is_denied_unsent() {
 #[tokio::test]
 async fn a_non_public_address_needs_a_grant_that_names_it() {
     let server = FakeOpenAi::start(&[]);
-    let port = server
-        .authority()
-        .rsplit(':')
-        .next()
-        .expect("port")
-        .to_string();
+    let port = server.port();
     let probe = load_probe(&["http://*:*".to_string()], 1024).await;
     let by_address = denied(probe.ask(&format!("http GET {}/hello", server.base)).await);
     assert_eq!(
@@ -219,12 +214,7 @@ async fn redirects_are_checked_hop_by_hop_and_credentials_stay_with_their_origin
 async fn oversized_and_slow_answers_fail_with_the_limit_named() {
     let server = FakeOpenAi::start(&[]);
     let probe = load_probe(std::slice::from_ref(&server.base), 64).await;
-    let port = server
-        .authority()
-        .rsplit(':')
-        .next()
-        .expect("port")
-        .to_string();
+    let port = server.port();
     assert_eq!(
         probe.ask(&format!("http GET {}/big", server.base)).await,
         Err(PluginErrorKind::Failed(format!(

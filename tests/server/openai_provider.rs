@@ -68,7 +68,7 @@ async fn a_whole_generation_reaches_ready_over_http_through_a_busy_server() {
     );
     assert_eq!(models["available_models"]["openai"][0]["id"], FAKE_MODEL);
 
-    // Two 429s first: retried with backoff inside the call, invisible to the user.
+    // A 429 then a 503 first: retried with backoff inside the call, invisible to the user.
     fake.busy_for(2);
     let repo = SampleRepo::new();
     let variant = generate(&server, &repo, FAKE_MODEL, json!({})).await;
@@ -112,7 +112,7 @@ async fn a_whole_generation_reaches_ready_over_http_through_a_busy_server() {
     assert_eq!(
         completions,
         1 + PAGES.len() + 2,
-        "a plan, the pages, two retried 429s"
+        "a plan, the pages, a retried 429 and 503"
     );
 }
 

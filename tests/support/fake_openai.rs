@@ -1,7 +1,7 @@
 //! A fake OpenAI-compatible server on loopback: `GET /v1/models` and
 //! `POST /v1/chat/completions` with a key check, answers that make a whole generation
 //! (a plan, then a page for each planned title), and knobs for the failures a real server
-//! has: busy (429), slow, oversized. A few plain routes (`/hello`, `/redirect?to=`,
+//! has: busy (429, 503), slow, oversized. A few plain routes (`/hello`, `/redirect?to=`,
 //! `/echo-auth`, `/big`, `/slow`) serve the HTTP capability's sandbox tests.
 
 use std::convert::Infallible;
@@ -14,6 +14,8 @@ use hyper::body::{Bytes, Incoming};
 use hyper::{Request, Response};
 use serde_json::{Value, json};
 
+use super::loopback::LoopbackServer;
+
 /// The key the fake accepts unless told otherwise.
 pub const FAKE_KEY: &str = "sk-fake-0123456789";
 /// The model the fake serves.
@@ -23,7 +25,7 @@ pub const FAKE_MODEL: &str = "fake-model";
 struct Knobs {
     /// Pages the plan lists: (slug, title).
     pages: Mutex<Vec<(String, String)>>,
-    /// This many completions answer 429 before one succeeds.
+    /// This many completions answer 429 or 503 (alternately) before one succeeds.
     busy: AtomicUsize,
     /// Completions wait this long before answering, in milliseconds.
     slow_ms: AtomicU64,
@@ -38,7 +40,7 @@ pub struct FakeOpenAi {
     /// `http://127.0.0.1:<port>`.
     pub base: String,
     knobs: Arc<Knobs>,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    server: LoopbackServer,
 }
 
 impl FakeOpenAi {
@@ -49,53 +51,26 @@ impl FakeOpenAi {
             .iter()
             .map(|(slug, title)| (slug.to_string(), title.to_string()))
             .collect();
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-        listener.set_nonblocking(true).expect("nonblocking");
-        let base = format!("http://{}", listener.local_addr().expect("address"));
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let served = knobs.clone();
-        std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime");
-            runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
-                let serve = async {
-                    loop {
-                        let Ok((stream, _)) = listener.accept().await else {
-                            continue;
-                        };
-                        let knobs = served.clone();
-                        tokio::spawn(async move {
-                            let service = hyper::service::service_fn(move |request| {
-                                answer(knobs.clone(), request)
-                            });
-                            let _ = hyper::server::conn::http1::Builder::new()
-                                .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
-                                .await;
-                        });
-                    }
-                };
-                tokio::select! {
-                    () = serve => {}
-                    _ = stopped => {}
-                }
-            });
-        });
+        let server = LoopbackServer::start(move |request| answer(served.clone(), request));
         FakeOpenAi {
-            base,
+            base: format!("http://{}", server.authority),
             knobs,
-            stop: Some(stop),
+            server,
         }
     }
 
     /// `127.0.0.1:<port>`.
     pub fn authority(&self) -> &str {
-        self.base.trim_start_matches("http://")
+        &self.server.authority
     }
 
-    /// The next `count` completions answer 429.
+    /// The port it listens on.
+    pub fn port(&self) -> &str {
+        self.authority().rsplit(':').next().unwrap_or_default()
+    }
+
+    /// The next `count` completions answer 429 and 503 by turns, ending with 503.
     pub fn busy_for(&self, count: usize) {
         self.knobs.busy.store(count, Ordering::SeqCst);
     }
@@ -119,15 +94,7 @@ impl FakeOpenAi {
 
     /// Stops answering: connections are refused from now on.
     pub fn stop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-    }
-}
-
-impl Drop for FakeOpenAi {
-    fn drop(&mut self) {
-        self.stop();
+        self.server.stop();
     }
 }
 
@@ -220,11 +187,16 @@ async fn completion(knobs: &Knobs, body: &[u8]) -> Response<Full<Bytes>> {
     let busy = knobs.busy.load(Ordering::SeqCst);
     if busy > 0 {
         knobs.busy.store(busy - 1, Ordering::SeqCst);
-        let mut response = error(
-            429,
-            "Rate limit reached; try again shortly.",
-            "rate_limit_exceeded",
-        );
+        // Busy both ways a real server is: rate limited, then overloaded.
+        let mut response = if busy.is_multiple_of(2) {
+            error(
+                429,
+                "Rate limit reached; try again shortly.",
+                "rate_limit_exceeded",
+            )
+        } else {
+            error(503, "The server is overloaded.", "overloaded")
+        };
         response
             .headers_mut()
             .insert("retry-after", "0".parse().expect("value"));

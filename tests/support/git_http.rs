@@ -14,6 +14,7 @@ use hyper::{Request, Response};
 use tokio::io::AsyncWriteExt;
 
 use super::fake_ai::SampleRepo;
+use super::loopback::LoopbackServer;
 
 /// What the server does with each request.
 #[derive(Clone)]
@@ -34,7 +35,7 @@ pub struct GitHttpServer {
     pub authority: String,
     requests: Arc<AtomicUsize>,
     _root: Option<tempfile::TempDir>,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    _server: LoopbackServer,
 }
 
 impl GitHttpServer {
@@ -82,56 +83,18 @@ impl GitHttpServer {
     }
 
     fn start(behaviour: Behaviour, root: Option<tempfile::TempDir>) -> GitHttpServer {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-        listener.set_nonblocking(true).expect("nonblocking");
-        let authority = listener.local_addr().expect("address").to_string();
         let requests = Arc::new(AtomicUsize::new(0));
         let counted = requests.clone();
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime");
-            runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
-                let serve = async {
-                    loop {
-                        let Ok((stream, _)) = listener.accept().await else {
-                            continue;
-                        };
-                        let (behaviour, counted) = (behaviour.clone(), counted.clone());
-                        tokio::spawn(async move {
-                            let service = hyper::service::service_fn(move |request| {
-                                counted.fetch_add(1, Ordering::SeqCst);
-                                answer(behaviour.clone(), request)
-                            });
-                            let _ = hyper::server::conn::http1::Builder::new()
-                                .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
-                                .await;
-                        });
-                    }
-                };
-                tokio::select! {
-                    () = serve => {}
-                    _ = stopped => {}
-                }
-            });
+        let server = LoopbackServer::start(move |request| {
+            counted.fetch_add(1, Ordering::SeqCst);
+            answer(behaviour.clone(), request)
         });
         GitHttpServer {
-            base: format!("http://{authority}"),
-            authority,
+            base: format!("http://{}", server.authority),
+            authority: server.authority.clone(),
             requests,
             _root: root,
-            stop: Some(stop),
-        }
-    }
-}
-
-impl Drop for GitHttpServer {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
+            _server: server,
         }
     }
 }

@@ -136,5 +136,6 @@ pub mod fake_ai;
 pub mod fake_openai;
 pub mod git;
 pub mod git_http;
+pub mod loopback;
 pub mod server;
 pub mod ws;
