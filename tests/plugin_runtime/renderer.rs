@@ -38,6 +38,8 @@ fn site(pages: Vec<Page>) -> SiteInput {
         generated_at: "2026-11-23 12:00:00".into(),
         plan_json: PLAN.into(),
         pages,
+        project_version: Some("2.4.1".into()),
+        site_url: None,
     }
 }
 
@@ -82,8 +84,13 @@ async fn a_site_has_pages_navigation_markdown_copies_search_and_llms_txt() {
         .keys()
         .map(String::as_str)
         .partition(|path| path.starts_with("assets/"));
-    assert_eq!(assets.len(), 2, "{assets:?}");
-    for (asset, stem, extension) in [(assets[0], "search", "js"), (assets[1], "style", "css")] {
+    assert_eq!(assets.len(), 4, "{assets:?}");
+    for (asset, stem, extension) in [
+        (assets[0], "print", "css"),
+        (assets[1], "site", "js"),
+        (assets[2], "style", "css"),
+        (assets[3], "theme", "js"),
+    ] {
         let hash = asset
             .strip_prefix(&format!("assets/{stem}."))
             .and_then(|rest| rest.strip_suffix(&format!(".{extension}")))
@@ -100,6 +107,7 @@ async fn a_site_has_pages_navigation_markdown_copies_search_and_llms_txt() {
     assert_eq!(
         paths,
         [
+            "404.html",
             "api.html",
             "api.md",
             "index.html",
@@ -110,6 +118,7 @@ async fn a_site_has_pages_navigation_markdown_copies_search_and_llms_txt() {
             "llms-full.txt",
             "llms.txt",
             "search-index.json",
+            "sitemap.xml",
         ]
     );
     let index = &files["index.html"];
@@ -135,17 +144,61 @@ async fn a_site_has_pages_navigation_markdown_copies_search_and_llms_txt() {
         "navigation: {intro}"
     );
     assert!(intro.contains("0123456"), "commit in the footer");
-    assert!(files["install.html"].contains("<h2 id=\"linux\">Linux</h2>"));
+    assert!(
+        files["install.html"]
+            .contains("<h2 id=\"linux\">Linux <a class=\"heading-anchor\" href=\"#linux\"")
+    );
+    // Footer: the project's version and where the page's Markdown is.
+    assert!(
+        intro.contains("Acme &lt;Tools&gt; 2.4.1 · commit <code>0123456</code>"),
+        "{intro}"
+    );
+    assert!(
+        intro.contains("<a href=\"intro.md\">This page as Markdown</a>"),
+        "{intro}"
+    );
+    // Previous and next follow the plan's order across groups.
+    let install = &files["install.html"];
+    assert!(
+        install.contains("<a rel=\"prev\" href=\"intro.html\">"),
+        "{install}"
+    );
+    assert!(
+        install.contains("<a rel=\"next\" href=\"api.html\">"),
+        "{install}"
+    );
+    assert!(!files["api.html"].contains("rel=\"next\""));
+    // The plan's description is the page's description, for search engines and link previews.
+    assert!(install.contains("<meta name=\"description\" content=\"Get it running\">"));
+    assert!(install.contains("<meta property=\"og:title\" content=\"Install &lt;fast&gt;\">"));
+    assert!(files["404.html"].contains("<meta name=\"robots\" content=\"noindex\">"));
+    let sitemap = &files["sitemap.xml"];
+    for slug in ["index", "intro", "install", "api"] {
+        assert!(
+            sitemap.contains(&format!("<loc>{slug}.html</loc>")),
+            "{sitemap}"
+        );
+    }
     assert!(files["api.html"].contains("<table>"));
     assert_eq!(
         files["install.md"],
         "# Install\n\n## Linux\n\nRun `cargo install acme`."
     );
 
+    // The search index has each page and the text under each of its headings.
     let index: serde_json::Value = serde_json::from_str(&files["search-index.json"]).expect("JSON");
-    assert_eq!(index[1]["slug"], "install");
-    assert_eq!(index[1]["url"], "install.html");
-    assert_eq!(index[1]["text"], "Install Linux Run cargo install acme .");
+    assert_eq!(index["pages"][1]["t"], "Install <fast>");
+    assert_eq!(index["pages"][1]["u"], "install.html");
+    assert_eq!(index["pages"][1]["g"], "Start");
+    let linux = index["sections"]
+        .as_array()
+        .expect("sections")
+        .iter()
+        .find(|s| s["h"] == "Linux")
+        .expect("the Linux section");
+    assert_eq!(linux["p"], 1);
+    assert_eq!(linux["a"], "linux");
+    assert_eq!(linux["x"], "Run cargo install acme.");
     assert_eq!(
         files["llms.txt"],
         "# Acme <Tools>\n\n> Build & ship\n\n## Start\n\n- [Introduction](intro.md): What it is\n\
@@ -172,7 +225,7 @@ async fn raw_html_from_the_ai_is_sanitised() {
     .expect("renders");
     let html = &files["intro.html"];
     let article =
-        &html[html.find("<article>").expect("article")..html.find("</article>").expect("end")];
+        &html[html.find("<article").expect("article")..html.find("</article>").expect("end")];
     for bad in [
         "<script",
         "steal()",

@@ -1,6 +1,8 @@
 //! Plugins built against WIT 0.1.0 keep loading and running next to 0.2.0 ones.
 
-use docsfy::plugins::{CallContext, CompletionRequest, PluginSettings, grants::Grant};
+use docsfy::plugins::{
+    CallContext, CompletionRequest, Page, PluginSettings, SiteInput, grants::Grant,
+};
 
 use crate::support::{FakeBin, install_test_plugin, load_registry, probe_manifest};
 
@@ -83,4 +85,63 @@ async fn a_0_1_plugin_loads_and_runs_next_to_0_2_ones() {
         .await
         .expect("the 0.2 plugin answers");
     assert_eq!(echoed.text, "next door");
+}
+
+/// A 0.1.0 renderer takes the smaller `site-input` of its version and still renders.
+#[tokio::test]
+async fn a_0_1_renderer_renders_from_the_input_of_its_version() {
+    let plugins = tempfile::tempdir().expect("plugins dir");
+    let manifest = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../tests/plugins/legacy-renderer/plugin.toml"),
+    )
+    .expect("legacy renderer manifest");
+    install_test_plugin(
+        plugins.path(),
+        "legacy-renderer",
+        "docsfy_legacy_renderer",
+        &manifest,
+    );
+    let settings = PluginSettings {
+        dirs: vec![plugins.path().to_path_buf()],
+        ..PluginSettings::default()
+    };
+    let registry = load_registry(settings, &FakeBin::new(), true, &[]).await;
+    assert!(registry.skipped().is_empty(), "{:?}", registry.skipped());
+    let renderer = registry.renderer("legacy-renderer").expect("loaded");
+    assert_eq!(renderer.description().wit, "0.1.0");
+    let input = SiteInput {
+        project_name: "acme".into(),
+        branch: "main".into(),
+        commit_sha: "0123456".into(),
+        provider: "claude".into(),
+        model: "opus".into(),
+        generated_at: "2026-12-03 08:00:00".into(),
+        plan_json: "{}".into(),
+        pages: vec![Page {
+            slug: "intro".into(),
+            title: "Introduction".into(),
+            markdown: "# Hi".into(),
+        }],
+        project_version: Some("1.2.3".into()),
+        site_url: None,
+    };
+    let files = renderer
+        .render(&input, CallContext::default())
+        .await
+        .expect("renders");
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0].path, "index.html");
+    assert_eq!(files[0].contents, b"acme: Introduction");
+    let refused = renderer
+        .render(
+            &SiteInput {
+                pages: vec![],
+                ..input
+            },
+            CallContext::default(),
+        )
+        .await
+        .expect_err("its own error comes through");
+    assert!(refused.to_string().contains("no pages"), "{refused}");
 }

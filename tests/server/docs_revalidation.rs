@@ -203,3 +203,59 @@ async fn text_is_sent_compressed_from_the_copies_made_at_publish_and_assets_are_
         "the serving copies stay out of the archive: {names:?}"
     );
 }
+
+/// A browser that asks for a page the site lacks sees the site's own 404 page (with a 404
+/// status); a script gets the JSON error as before; a site without one gets the JSON too.
+#[tokio::test]
+async fn browsers_see_the_sites_404_page_and_scripts_the_json_error() {
+    let server = start_server();
+    let alice = create_user(&server, "alice", "user").await;
+    seed(server.data_dir.path(), &Seed::ready("alice", "alpha")).await;
+    let browser = ("accept", "text/html,application/xhtml+xml,*/*;q=0.8");
+    let missing = "/docs/alpha/main/claude/opus/renamed-page.html";
+
+    let without = get_with(&server, &alice, missing, browser).await;
+    assert_eq!(without.status(), 404);
+    let body: serde_json::Value = without.json().await.expect("JSON");
+    assert_eq!(body["detail"], "File not found");
+
+    let site = server
+        .data_dir
+        .path()
+        .join("projects/alice/alpha/main/claude/opus/site");
+    std::fs::write(site.join("404.html"), "<h1>Page not found</h1>").expect("404 page");
+    for path in [missing, "/docs/alpha/renamed-page.html"] {
+        let shown = get_with(&server, &alice, path, browser).await;
+        assert_eq!(shown.status(), 404, "{path}");
+        assert!(
+            shown.headers()["content-type"]
+                .to_str()
+                .unwrap_or_default()
+                .starts_with("text/html")
+        );
+        assert!(shown.headers().contains_key("content-security-policy"));
+        assert!(
+            !shown.headers().contains_key("etag"),
+            "not a version of the missing page"
+        );
+        assert_eq!(shown.text().await.expect("body"), "<h1>Page not found</h1>");
+    }
+
+    let script = crate::support::api::get(&server, missing, As::Bearer(&alice)).await;
+    assert_eq!(script.status, 404);
+    assert!(
+        script.text().contains("File not found"),
+        "{}",
+        script.text()
+    );
+    // Deeper down, the page's relative links would not work: the JSON error.
+    let deep = get_with(
+        &server,
+        &alice,
+        "/docs/alpha/main/claude/opus/guide/gone.html",
+        browser,
+    )
+    .await;
+    assert_eq!(deep.status(), 404);
+    assert!(deep.text().await.expect("body").contains("File not found"));
+}

@@ -61,18 +61,23 @@ async fn unicode_pages_and_a_latin1_readme_make_a_site_that_shows_them() {
     )
     .await;
     let entries: Value = serde_json::from_slice(&index.body).expect("the index is JSON");
-    let titles: Vec<&str> = entries
+    let titles: Vec<&str> = entries["pages"]
         .as_array()
-        .expect("entries")
+        .expect("pages")
         .iter()
-        .map(|e| e["title"].as_str().expect("title"))
+        .map(|e| e["t"].as_str().expect("title"))
         .collect();
     assert_eq!(titles, ["Über uns", "日本語のガイド", "Démarrage 🚀"]);
+    let first_page_text: String = entries["sections"]
+        .as_array()
+        .expect("sections")
+        .iter()
+        .filter(|s| s["p"] == 0)
+        .map(|s| s["x"].as_str().expect("text"))
+        .collect();
     assert!(
-        entries[0]["text"]
-            .as_str()
-            .expect("text")
-            .contains("This page explains Über uns")
+        first_page_text.contains("This page explains Über uns"),
+        "{first_page_text}"
     );
 
     let llms = get(&server, &format!("{docs}/llms.txt"), As::Bearer(ADMIN_KEY)).await;

@@ -61,7 +61,9 @@ case "$DOCSFY_CALL_KIND" in
     echo "page $title" >> {log}
     cost=$(cat {dir}/cost 2>/dev/null || echo null)
     usage=$(cat {dir}/usage 2>/dev/null || echo null)
+    if [ -f "{dir}/page-$title.out" ]; then cat "{dir}/page-$title.out"; else
     printf '{{"type":"result","is_error":false,"total_cost_usd":%s,"usage":%s,"result":"# %s\\n\\nThis page explains %s: how the sample project works, how to run it, and what each part is for, in enough words to be useful."}}' "$cost" "$usage" "$title" "$title"
+    fi
     ;;
   *) echo "the fake does not know calls of kind '$DOCSFY_CALL_KIND'" >&2; exit 3 ;;
 esac
@@ -98,6 +100,12 @@ exit 0"##,
     pub fn report_tokens(&self, input: u64, output: u64) {
         let usage = serde_json::json!({"input_tokens": input, "output_tokens": output});
         std::fs::write(self.bin.file("usage"), usage.to_string()).expect("usage");
+    }
+
+    /// Makes the fake write `markdown` for the page titled `title` (instead of its one
+    /// paragraph).
+    pub fn write_page(&self, title: &str, markdown: &str) {
+        self.answer(&format!("page-{title}"), &claude_result(markdown));
     }
 
     /// What the fake prints for one kind of prompt (`plan`, `redo`, `update`).

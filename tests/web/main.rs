@@ -13,4 +13,5 @@ mod live;
 mod login;
 mod quality;
 mod settings;
+mod site;
 mod variant;

@@ -28,6 +28,7 @@ pub struct Conditions {
     if_none_match: Option<String>,
     if_modified_since: Option<String>,
     accept_encoding: Option<String>,
+    accept: Option<String>,
 }
 
 /// A copy of a file that publishing wrote, compressed.
@@ -78,16 +79,27 @@ impl Conditions {
     }
 }
 
-/// Reads `If-None-Match`, `If-Modified-Since` and `Accept-Encoding`.
+impl Conditions {
+    /// Whether the client reads HTML (a browser): it is shown the site's own 404 page.
+    fn reads_html(&self) -> bool {
+        self.accept
+            .as_deref()
+            .is_some_and(|accept| accept.contains("text/html"))
+    }
+}
+
+/// Reads `If-None-Match`, `If-Modified-Since`, `Accept-Encoding` and `Accept`.
 pub fn conditions() -> impl Filter<Extract = (Conditions,), Error = warp::Rejection> + Clone {
     warp::header::optional::<String>("if-none-match")
         .and(warp::header::optional::<String>("if-modified-since"))
         .and(warp::header::optional::<String>("accept-encoding"))
+        .and(warp::header::optional::<String>("accept"))
         .map(
-            |if_none_match, if_modified_since, accept_encoding| Conditions {
+            |if_none_match, if_modified_since, accept_encoding, accept| Conditions {
                 if_none_match,
                 if_modified_since,
                 accept_encoding,
+                accept,
             },
         )
 }
@@ -165,8 +177,21 @@ pub async fn respond(
     if segments.last().is_none_or(|s| s.is_empty()) || path.is_dir() {
         path.push("index.html");
     }
+    // A browser asking for a page the site lacks is shown the site's 404 page, if it has
+    // one; only at the top of the site, where the page's relative links still work.
+    let not_found_page =
+        (segments.len() <= 1 && conditions.reads_html()).then(|| site.join(NOT_FOUND_PAGE));
     let (site, conditions) = (site.to_path_buf(), conditions.clone());
-    let loaded = tokio::task::spawn_blocking(move || load_inside(&site, &path, &conditions))
+    let (loaded, missing) =
+        tokio::task::spawn_blocking(move || match load_inside(&site, &path, &conditions) {
+            Err(error) if error.status == StatusCode::NOT_FOUND => match not_found_page {
+                Some(page) => load_inside(&site, &page, &Conditions::default())
+                    .map(|loaded| (loaded, true))
+                    .map_err(|_| error),
+                None => Err(error),
+            },
+            other => other.map(|loaded| (loaded, false)),
+        })
         .await
         .map_err(ApiError::internal)??;
     let (mut response, version) = match loaded {
@@ -215,6 +240,11 @@ pub async fn respond(
         HeaderValue::from_static(SITE_POLICY),
     );
     headers.insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    if missing {
+        *response.status_mut() = StatusCode::NOT_FOUND;
+        response.headers_mut().remove(ETAG);
+        response.headers_mut().remove(LAST_MODIFIED);
+    }
     Ok(response.into_response())
 }
 
@@ -252,6 +282,9 @@ fn load_inside(site: &Path, path: &Path, conditions: &Conditions) -> Result<Load
     let bytes = std::fs::read(&source).map_err(|_| not_found())?;
     Ok(Loaded::File(real, bytes, version, encoding))
 }
+
+/// The page a renderer writes for addresses the site does not have.
+const NOT_FOUND_PAGE: &str = "404.html";
 
 /// How long a browser may keep an asset whose name says its content.
 const KEPT_FOR_A_YEAR: &str = "private, max-age=31536000, immutable";

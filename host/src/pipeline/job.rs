@@ -21,6 +21,7 @@ use super::publish;
 use super::repo_summary;
 use super::run::{JobSpec, Pipeline, RENDERER};
 use super::source::Source;
+use super::version;
 use crate::domain::Stage;
 use crate::plugins::{CallContext, Page, SiteInput};
 use crate::store::variants::VariantKey;
@@ -351,6 +352,15 @@ impl<'a> Job<'a> {
             .renderer(RENDERER)
             .ok_or(GenerationError::RendererMissing(RENDERER))?;
         let key = self.key();
+        let root = self.checkout.clone();
+        let project_version = tokio::task::spawn_blocking(move || version::project_version(&root))
+            .await
+            .unwrap_or_default();
+        let site_url = self
+            .pipeline
+            .site_origin
+            .as_deref()
+            .map(|origin| site_url(origin, key));
         let input = SiteInput {
             project_name: key.name.clone(),
             branch: key.branch.clone(),
@@ -360,6 +370,8 @@ impl<'a> Job<'a> {
             generated_at: super::now_utc(),
             plan_json,
             pages,
+            project_version,
+            site_url,
         };
         let call = CallContext {
             label: key.to_string(),
@@ -382,6 +394,28 @@ impl<'a> Job<'a> {
             stage: None,
         })
     }
+}
+
+/// Where a variant's site is read: `{origin}/docs/{project}/{branch}/{provider}/{model}/`,
+/// each segment written as docsfy's routes read it (`/` in a branch as `~2F`).
+fn site_url(origin: &str, key: &VariantKey) -> String {
+    use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+    let segment = |text: &str| {
+        const KEPT: &percent_encoding::AsciiSet = &NON_ALPHANUMERIC
+            .remove(b'-')
+            .remove(b'.')
+            .remove(b'_')
+            .remove(b'~');
+        utf8_percent_encode(text, KEPT).to_string()
+    };
+    let branch = key.branch.replace('~', "~7E").replace('/', "~2F");
+    format!(
+        "{origin}/docs/{}/{}/{}/{}/",
+        segment(&key.name),
+        segment(&branch),
+        segment(&key.provider),
+        segment(&key.model)
+    )
 }
 
 /// Flags a clone to stop when the job that started it is dropped.

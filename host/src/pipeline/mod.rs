@@ -23,6 +23,7 @@ pub mod repo_summary;
 pub mod run;
 pub mod source;
 pub mod tree;
+mod version;
 
 /// Now as `YYYY-MM-DD HH:MM:SS` in UTC, the form docsfy shows times in.
 pub fn now_utc() -> String {

@@ -44,6 +44,8 @@ pub struct Pipeline {
     running_limits: RunningLimits,
     /// What clones may reach.
     pub(super) remotes: RemotePolicy,
+    /// See [`PipelineParts::site_origin`].
+    pub(super) site_origin: Option<String>,
     /// Held while a submission is checked and written, so that two at once cannot both
     /// take the last place, and a refused one changes nothing.
     submitting: tokio::sync::Mutex<()>,
@@ -68,6 +70,8 @@ pub struct PipelineParts {
     pub work_root: PathBuf,
     pub running_limits: RunningLimits,
     pub remotes: RemotePolicy,
+    /// The public origin sites are read at (`https://docs.example.com`), when configured.
+    pub site_origin: Option<String>,
 }
 
 /// A generation someone asked for.
@@ -144,6 +148,7 @@ impl Pipeline {
             work_root: parts.work_root,
             running_limits: parts.running_limits,
             remotes: parts.remotes,
+            site_origin: parts.site_origin,
             submitting: tokio::sync::Mutex::new(()),
         }
     }

@@ -5,8 +5,9 @@
 //! provider bindings' so that one implementation serves both.
 //!
 //! Plugins built against 0.1.0 import that version's `host` interface, bound in [`v0_1`].
-//! Its worlds export the same functions with the same types as 0.2.0's (0.2.0 only added
-//! imports), so the host calls their exports through the current bindings.
+//! A 0.1.0 provider exports the same functions with the same types as a 0.2.0 one, so the
+//! host calls it through the current bindings; a 0.1.0 renderer takes a smaller
+//! `site-input` and is called through [`v0_1::renderer`] (see `renderer.rs`).
 
 pub mod provider {
     wasmtime::component::bindgen!({

@@ -17,6 +17,7 @@ use super::handle::{self, PluginCore, PluginDescription};
 use super::manifest::{Manifest, PluginKind};
 use super::operator_settings::ResolvedSettings;
 use super::provider::ProviderHandle;
+use super::renderer::RendererComponent;
 use super::renderer::RendererHandle;
 use super::sandbox::{CallContext, PluginIdentity, ProgramSettings, SandboxState};
 use super::settings::PluginSettings;
@@ -304,15 +305,17 @@ impl Loader<'_> {
                     .linkers
                     .renderer
                     .instantiate_pre(&component)
-                    .and_then(RendererPre::new)
                     .map_err(|e| mismatch(PluginKind::Renderer, e))?;
+                let component = if identity.manifest.wit == "0.1.0" {
+                    v0_1::renderer::RendererPre::new(pre).map(RendererComponent::V0_1)
+                } else {
+                    RendererPre::new(pre).map(RendererComponent::Current)
+                }
+                .map_err(|e| mismatch(PluginKind::Renderer, e))?;
                 let info = self
-                    .describe(&identity, async |store| {
-                        let instance = pre.instantiate_async(&mut *store).await?;
-                        instance.call_describe(&mut *store).await
-                    })
+                    .describe(&identity, async |store| component.describe(store).await)
                     .await?;
-                let handle = RendererHandle::new(core(info), pre);
+                let handle = RendererHandle::new(core(info), component);
                 self.registry.renderers.insert(name, handle);
             }
         }

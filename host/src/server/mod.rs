@@ -128,6 +128,11 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
         max_ai_calls: config.max_concurrent_ai_calls,
         work_root,
         remotes: RemotePolicy::from_settings(&config.git),
+        // Sites are read at the docs origin when there is one, else at the API's.
+        site_origin: [config.docs_origin(), config.api_origin()]
+            .into_iter()
+            .find_map(|origin| origin.and_then(Result::ok))
+            .map(|origin| origin.base),
         running_limits: RunningLimits {
             per_owner: config.generations.running_per_user,
             total: config.generations.running_total,

@@ -1,21 +1,30 @@
 //! The `site` renderer: a static documentation site from a plan and its pages.
 //!
-//! Output: `index.html`, one `<slug>.html` and one `<slug>.md` per page, `search-index.json`,
-//! `llms.txt`, `llms-full.txt` and `assets/`. Pages are rendered from Markdown with raw HTML
-//! sanitised; every text from the plan is escaped in the templates.
+//! Output: `index.html`, `404.html`, one `<slug>.html` and one `<slug>.md` per page,
+//! `search-index.json`, `sitemap.xml`, `llms.txt`, `llms-full.txt` and `assets/` (named by
+//! their content). Pages are rendered from Markdown with raw HTML sanitised and code
+//! highlighted here, not in the browser; every text from the plan is escaped.
 
+mod callouts;
+mod headings;
+mod highlight;
+mod layout;
 mod markdown;
 mod outputs;
 mod plan;
+mod sanitize;
+mod sections;
 
 use docsfy_plugin_sdk::{Error, Page, PluginInfo, Renderer, SiteFile, SiteInput, export_renderer};
-use liquid::model::{Object, Value};
 
-use plan::Plan;
+use layout::{Layout, PageView};
+use markdown::RenderedPage;
+use plan::{Plan, PlannedPage};
 
-const LAYOUT: &str = include_str!("../templates/layout.html");
 const STYLE: &str = include_str!("../templates/style.css");
-const SEARCH: &str = include_str!("../templates/search.js");
+const PRINT: &str = include_str!("../templates/print.css");
+const THEME: &str = include_str!("../templates/theme.js");
+const SCRIPT: &str = include_str!("../templates/site.js");
 
 struct Site;
 
@@ -24,7 +33,8 @@ impl Renderer for Site {
         PluginInfo {
             name: "site".into(),
             version: env!("CARGO_PKG_VERSION").into(),
-            description: "Static HTML site with search, Markdown copies and llms.txt".into(),
+            description:
+                "Static HTML site: highlighted code, callouts, search, dark theme, llms.txt".into(),
             default_model: None,
             models: Vec::new(),
         }
@@ -37,51 +47,93 @@ impl Renderer for Site {
 
 export_renderer!(Site);
 
+/// The site's assets, each under a name made from its content.
+pub(crate) struct Assets {
+    pub style: String,
+    pub print: String,
+    pub theme: String,
+    pub script: String,
+}
+
+impl Assets {
+    fn new() -> Assets {
+        Assets {
+            style: versioned("style", "css", STYLE),
+            print: versioned("print", "css", PRINT),
+            theme: versioned("theme", "js", THEME),
+            script: versioned("site", "js", SCRIPT),
+        }
+    }
+}
+
 fn render_site(site: &SiteInput) -> Result<Vec<SiteFile>, Error> {
     let plan = Plan::parse(&site.plan_json)?;
     let pages = Pages(&site.pages);
-    for planned in plan.pages() {
-        if pages.get(&planned.slug).is_none() {
+    let mut planned: Vec<&PlannedPage> = Vec::new();
+    for page in plan.pages() {
+        if pages.get(&page.slug).is_none() {
             return Err(Error::InvalidInput(format!(
                 "the plan lists page `{}` but no content was given for it",
-                planned.slug
+                page.slug
             )));
         }
+        planned.push(page);
     }
     let project = plan
         .project_name
         .clone()
         .filter(|n| !n.trim().is_empty())
         .unwrap_or_else(|| site.project_name.clone());
-    let layout = liquid::ParserBuilder::with_stdlib()
-        .build()
-        .and_then(|parser| parser.parse(LAYOUT))
-        .map_err(|e| Error::Failed(format!("the page template is broken: {e}")))?;
-    let (style_path, script_path) = (
-        versioned("style", "css", STYLE),
-        versioned("search", "js", SEARCH),
-    );
-    let mut base = base_globals(site, &project, &plan);
-    base.insert("style_href".into(), Value::scalar(style_path.clone()));
-    base.insert("script_href".into(), Value::scalar(script_path.clone()));
-    let render = |title: &str, current: &str, content: String| -> Result<Vec<u8>, Error> {
-        let mut globals = base.clone();
-        globals.insert("page_title".into(), Value::scalar(title.to_string()));
-        globals.insert("current".into(), Value::scalar(current.to_string()));
-        globals.insert("content".into(), Value::scalar(content));
-        layout
-            .render(&globals)
-            .map(String::into_bytes)
-            .map_err(|e| Error::Failed(format!("rendering {current}: {e}")))
-    };
+    let assets = Assets::new();
+    let layout = Layout::new(site, &project, &plan, &assets)?;
+    let rendered: Vec<(&PlannedPage, RenderedPage)> = planned
+        .iter()
+        .filter_map(|p| Some((*p, markdown::render(&pages.get(&p.slug)?.markdown))))
+        .collect();
 
+    let site_description = if plan.tagline.is_empty() {
+        format!("Documentation for {project}")
+    } else {
+        plan.tagline.clone()
+    };
     let mut files = vec![
-        file("index.html", render("", "", index_content(&plan, &pages))?),
-        file(&style_path, STYLE.as_bytes().to_vec()),
-        file(&script_path, SEARCH.as_bytes().to_vec()),
+        file(
+            "index.html",
+            layout.page(PageView {
+                title: "",
+                slug: "",
+                content: index_content(&plan),
+                description: &site_description,
+                headings: &[],
+                prev: None,
+                next: planned.first().copied(),
+                not_found: false,
+            })?,
+        ),
+        file(
+            "404.html",
+            layout.page(PageView {
+                title: "Page not found",
+                slug: "",
+                content: NOT_FOUND.to_string(),
+                description: &site_description,
+                headings: &[],
+                prev: None,
+                next: None,
+                not_found: true,
+            })?,
+        ),
+        file(&assets.style, STYLE.as_bytes().to_vec()),
+        file(&assets.print, PRINT.as_bytes().to_vec()),
+        file(&assets.theme, THEME.as_bytes().to_vec()),
+        file(&assets.script, SCRIPT.as_bytes().to_vec()),
         file(
             "search-index.json",
-            outputs::search_index(&plan, &pages).into_bytes(),
+            outputs::search_index(&plan, &rendered).into_bytes(),
+        ),
+        file(
+            "sitemap.xml",
+            outputs::sitemap(&plan, site.site_url.as_deref(), &site.generated_at).into_bytes(),
         ),
         file("llms.txt", outputs::llms_txt(&project, &plan).into_bytes()),
         file(
@@ -89,23 +141,36 @@ fn render_site(site: &SiteInput) -> Result<Vec<SiteFile>, Error> {
             outputs::llms_full_txt(&project, &plan, &pages).into_bytes(),
         ),
     ];
-    for planned in plan.pages() {
-        let Some(page) = pages.get(&planned.slug) else {
-            continue;
+    for (n, (planned_page, page)) in rendered.into_iter().enumerate() {
+        let description = if planned_page.description.is_empty() {
+            page.summary.as_str()
+        } else {
+            planned_page.description.as_str()
         };
-        let html = render(
-            &planned.title,
-            &planned.slug,
-            markdown::to_safe_html(&page.markdown),
-        )?;
-        files.push(file(&format!("{}.html", planned.slug), html));
-        files.push(file(
-            &format!("{}.md", planned.slug),
-            page.markdown.clone().into_bytes(),
-        ));
+        let html = layout.page(PageView {
+            title: &planned_page.title,
+            slug: &planned_page.slug,
+            description,
+            headings: &page.headings,
+            prev: n.checked_sub(1).and_then(|i| planned.get(i)).copied(),
+            next: planned.get(n + 1).copied(),
+            not_found: false,
+            content: page.html,
+        })?;
+        files.push(file(&format!("{}.html", planned_page.slug), html));
+        if let Some(source) = pages.get(&planned_page.slug) {
+            files.push(file(
+                &format!("{}.md", planned_page.slug),
+                source.markdown.clone().into_bytes(),
+            ));
+        }
     }
     Ok(files)
 }
+
+const NOT_FOUND: &str = "<h1>Page not found</h1>\n<p>This page is not part of these docs: it \
+    may have been renamed by a newer generation. Start again from \
+    <a href=\"index.html\">the first page</a>, or search with <kbd>/</kbd>.</p>\n";
 
 /// The pages given to the renderer, found by slug.
 pub(crate) struct Pages<'a>(&'a [Page]);
@@ -126,45 +191,8 @@ fn versioned(stem: &str, extension: &str, content: &str) -> String {
     format!("assets/{stem}.{:016x}.{extension}", hasher.finish())
 }
 
-fn base_globals(site: &SiteInput, project: &str, plan: &Plan) -> Object {
-    let navigation: Vec<Value> = plan
-        .navigation
-        .iter()
-        .map(|group| {
-            let pages: Vec<Value> = group
-                .pages
-                .iter()
-                .map(|p| {
-                    Value::Object(Object::from_iter([
-                        ("slug".into(), Value::scalar(p.slug.clone())),
-                        ("title".into(), Value::scalar(p.title.clone())),
-                    ]))
-                })
-                .collect();
-            Value::Object(Object::from_iter([
-                ("name".into(), Value::scalar(group.group.clone())),
-                ("pages".into(), Value::Array(pages)),
-            ]))
-        })
-        .collect();
-    let short: String = site.commit_sha.chars().take(7).collect();
-    Object::from_iter([
-        ("project_name".into(), Value::scalar(project.to_string())),
-        ("tagline".into(), Value::scalar(plan.tagline.clone())),
-        ("navigation".into(), Value::Array(navigation)),
-        (
-            "generated_at".into(),
-            Value::scalar(site.generated_at.clone()),
-        ),
-        ("branch".into(), Value::scalar(site.branch.clone())),
-        ("commit_short".into(), Value::scalar(short)),
-        ("provider".into(), Value::scalar(site.provider.clone())),
-        ("model".into(), Value::scalar(site.model.clone())),
-    ])
-}
-
 /// The index page: the tagline, then every group's pages as cards.
-fn index_content(plan: &Plan, pages: &Pages<'_>) -> String {
+fn index_content(plan: &Plan) -> String {
     let mut html = String::new();
     if !plan.tagline.is_empty() {
         html.push_str(&format!(
@@ -177,7 +205,7 @@ fn index_content(plan: &Plan, pages: &Pages<'_>) -> String {
             "<h2>{}</h2>\n<ul class=\"cards\">\n",
             escape(&group.group)
         ));
-        for page in group.pages.iter().filter(|p| pages.get(&p.slug).is_some()) {
+        for page in &group.pages {
             html.push_str(&format!(
                 "<li><a href=\"{}.html\">{}</a><p>{}</p></li>\n",
                 page.slug,
@@ -190,7 +218,7 @@ fn index_content(plan: &Plan, pages: &Pages<'_>) -> String {
     html
 }
 
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

@@ -1,42 +1,93 @@
-//! The machine-readable files of a site: the search index and the llms.txt pair.
+//! The machine-readable files of a site: the search index, the sitemap and the llms.txt
+//! pair.
 
 use serde::Serialize;
 
-use crate::Pages;
-use crate::markdown;
-use crate::plan::Plan;
+use crate::markdown::RenderedPage;
+use crate::plan::{Plan, PlannedPage};
+use crate::{Pages, escape};
 
-/// How much of a page's text the search index keeps.
-const INDEXED_CHARS: usize = 5000;
-
+/// A page of the search index.
 #[derive(Serialize)]
-struct Entry<'a> {
-    slug: &'a str,
-    title: &'a str,
-    description: &'a str,
-    url: String,
-    text: String,
+struct IndexedPage<'a> {
+    /// Title.
+    t: &'a str,
+    /// URL, relative to the site.
+    u: String,
+    /// Navigation group.
+    g: &'a str,
 }
 
-/// `search-index.json`: one entry per page, with its plain text.
-pub fn search_index(plan: &Plan, pages: &Pages<'_>) -> String {
-    let entries: Vec<Entry<'_>> = plan
-        .pages()
-        .filter_map(|planned| {
-            let page = pages.get(&planned.slug)?;
-            Some(Entry {
-                slug: &planned.slug,
-                title: &planned.title,
-                description: &planned.description,
-                url: format!("{}.html", planned.slug),
-                text: markdown::to_plain_text(&page.markdown)
-                    .chars()
-                    .take(INDEXED_CHARS)
-                    .collect(),
-            })
-        })
-        .collect();
-    serde_json::to_string(&entries).unwrap_or_else(|_| "[]".into())
+/// A section of a page in the search index.
+#[derive(Serialize)]
+struct IndexedSection<'a> {
+    /// Index of its page in `pages`.
+    p: usize,
+    /// Heading (empty for the text before the first).
+    h: &'a str,
+    /// Anchor (empty for the top of the page).
+    a: &'a str,
+    /// Text.
+    x: &'a str,
+}
+
+#[derive(Serialize)]
+struct Index<'a> {
+    pages: Vec<IndexedPage<'a>>,
+    sections: Vec<IndexedSection<'a>>,
+}
+
+/// `search-index.json`: every page and, per page, the text under each heading, for the
+/// site's search to rank (titles above headings above text) without a server.
+pub fn search_index(plan: &Plan, rendered: &[(&PlannedPage, RenderedPage)]) -> String {
+    let mut index = Index {
+        pages: Vec::with_capacity(rendered.len()),
+        sections: Vec::new(),
+    };
+    for (planned, page) in rendered {
+        let number = index.pages.len();
+        index.pages.push(IndexedPage {
+            t: &planned.title,
+            u: format!("{}.html", planned.slug),
+            g: plan.group_of(&planned.slug).unwrap_or_default(),
+        });
+        for section in &page.sections {
+            // The page's own title is its first heading more often than not.
+            let heading = if section.heading == planned.title {
+                ""
+            } else {
+                section.heading.as_str()
+            };
+            index.sections.push(IndexedSection {
+                p: number,
+                h: heading,
+                a: &section.anchor,
+                x: &section.text,
+            });
+        }
+    }
+    serde_json::to_string(&index).unwrap_or_else(|_| "{\"pages\":[],\"sections\":[]}".into())
+}
+
+/// `sitemap.xml`: the start page and every page. Sitemaps want absolute URLs: with the
+/// site's address known they are; without it the locations are relative to the sitemap.
+pub fn sitemap(plan: &Plan, site_url: Option<&str>, last_modified: &str) -> String {
+    let base = site_url.unwrap_or_default();
+    let date: String = last_modified.chars().take(10).collect();
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+         <urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    let pages = std::iter::once("index".to_string()).chain(plan.pages().map(|p| p.slug.clone()));
+    for slug in pages {
+        xml.push_str(&format!(
+            "  <url><loc>{}{slug}.html</loc><lastmod>{}</lastmod></url>\n",
+            escape(base),
+            escape(&date)
+        ));
+    }
+    xml.push_str("</urlset>\n");
+    xml
 }
 
 /// `llms.txt` (llmstxt.org): the project, then each group's pages as links to their Markdown.

@@ -48,6 +48,14 @@ impl Plan {
     pub fn pages(&self) -> impl Iterator<Item = &PlannedPage> {
         self.navigation.iter().flat_map(|g| g.pages.iter())
     }
+
+    /// The name of the group a page is in.
+    pub fn group_of(&self, slug: &str) -> Option<&str> {
+        self.navigation
+            .iter()
+            .find(|g| g.pages.iter().any(|p| p.slug == slug))
+            .map(|g| g.group.as_str())
+    }
 }
 
 fn is_slug(slug: &str) -> bool {
