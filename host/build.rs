@@ -14,6 +14,7 @@ const BUNDLED: &[(&str, &str)] = &[
     ("cursor", "docsfy_provider_cursor"),
     ("openai", "docsfy_provider_openai"),
     ("site", "docsfy_renderer_site"),
+    ("mdbook", "docsfy_renderer_mdbook"),
 ];
 
 const TARGET: &str = "wasm32-wasip2";

@@ -39,6 +39,12 @@ impl Artifacts {
         self.variant_dir(key).join("site")
     }
 
+    /// The output of the renderer `renderer` run after the site (`render.extra`), kept beside
+    /// the site and downloadable with `?format=<renderer>`.
+    pub fn export_dir(&self, key: &VariantKey, renderer: &str) -> PathBuf {
+        self.variant_dir(key).join("exports").join(renderer)
+    }
+
     /// Deletes a variant's files, then the directories above it that are left empty (up to
     /// `projects/`); a missing directory is not an error.
     pub async fn remove_variant(&self, key: &VariantKey) {

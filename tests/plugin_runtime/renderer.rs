@@ -43,6 +43,13 @@ fn site(pages: Vec<Page>) -> SiteInput {
     }
 }
 
+fn gzipped(bytes: &[u8]) -> usize {
+    use std::io::Write as _;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(bytes).expect("compresses");
+    encoder.finish().expect("compressed").len()
+}
+
 async fn render(
     input: &SiteInput,
 ) -> Result<BTreeMap<String, String>, docsfy::plugins::PluginError> {
@@ -117,6 +124,7 @@ async fn a_site_has_pages_navigation_markdown_copies_search_and_llms_txt() {
             "intro.md",
             "llms-full.txt",
             "llms.txt",
+            "search-index.js",
             "search-index.json",
             "sitemap.xml",
         ]
@@ -204,6 +212,23 @@ async fn a_site_has_pages_navigation_markdown_copies_search_and_llms_txt() {
         "# Acme <Tools>\n\n> Build & ship\n\n## Start\n\n- [Introduction](intro.md): What it is\n\
          - [Install <fast>](install.md): Get it running\n\n## Reference\n\n- [API](api.md): Every call\n"
     );
+    // What a page costs beyond its own text: the layout and every asset it loads, compressed
+    // as they are served, within 100 KB.
+    let html = &files["intro.html"];
+    let (start, end) = (
+        html.find("<article").expect("article"),
+        html.find("</article>").expect("end"),
+    );
+    let chrome = format!("{}{}", &html[..start], &html[end..]);
+    let mut weight = gzipped(chrome.as_bytes());
+    for asset in &assets {
+        weight += gzipped(files[*asset].as_bytes());
+    }
+    assert!(
+        weight < 100 * 1024,
+        "a page's layout and assets weigh {weight} bytes compressed"
+    );
+
     let full = &files["llms-full.txt"];
     assert!(
         full.find("# Introduction") < full.find("# Install")

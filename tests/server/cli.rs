@@ -106,7 +106,10 @@ fn plugins_can_print_json() {
         .iter()
         .filter_map(|p| p["name"].as_str())
         .collect();
-    assert_eq!(names, ["claude", "cursor", "gemini", "openai", "site"]);
+    assert_eq!(
+        names,
+        ["claude", "cursor", "gemini", "openai", "mdbook", "site"]
+    );
     assert_eq!(listing["plugins"][0]["kind"], "provider");
     assert_eq!(listing["plugins"][4]["kind"], "renderer");
     assert_eq!(listing["skipped"], serde_json::json!([]));

@@ -17,6 +17,7 @@ mod docs_and_downloads;
 mod docs_origin;
 mod docs_revalidation;
 mod errors_and_first_start;
+mod exports;
 mod first_run;
 mod generation;
 mod generation_cost;

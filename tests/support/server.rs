@@ -72,6 +72,12 @@ impl RunningServer {
         RunningServer::start_in(data_dir, &self.config.clone(), self.env.clone())
     }
 
+    /// Like [`RunningServer::start_again`], with `config` as the new server's config file.
+    pub fn start_again_with(mut self, config: &str) -> RunningServer {
+        self.config = config.to_string();
+        self.start_again()
+    }
+
     fn start_in(
         data_dir: tempfile::TempDir,
         config: &str,

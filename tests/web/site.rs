@@ -391,3 +391,43 @@ fn at_a_phones_width_the_sidebar_waits_behind_a_button_and_nothing_scrolls_sidew
         page.assert_no_console_errors().await;
     });
 }
+
+#[test]
+fn a_downloaded_site_opened_from_disk_still_searches() {
+    with_browser(1280, |page| async move {
+        let (server, repo, _fake, _base) = generated_site(&page).await;
+        let download = get(
+            &server,
+            &format!("/api/projects/{}/download", repo.project()),
+            As::Bearer(ADMIN_KEY),
+        )
+        .await;
+        assert_eq!(download.status, 200);
+        let unpacked = tempfile::tempdir().expect("dir");
+        tar::Archive::new(flate2::read::GzDecoder::new(download.body.as_slice()))
+            .unpack(unpacked.path())
+            .expect("unpacks");
+        let intro = unpacked.path().join(repo.project()).join("intro.html");
+        open(&page, &format!("file://{}", intro.display())).await;
+        press(&page, &[Key::Control], 'k').await;
+        page.find("#docsfy-search-input")
+            .await
+            .send_keys("quetzal")
+            .await
+            .expect("types");
+        page.wait_until(
+            "a result from disk",
+            5,
+            "return document.querySelectorAll('#docsfy-search-results li').length === 1;",
+        )
+        .await;
+        press(&page, &[], char::from(Key::Enter)).await;
+        page.wait_until(
+            "the page from disk",
+            5,
+            "return location.protocol === 'file:' && location.pathname.endsWith('/usage.html');",
+        )
+        .await;
+        page.assert_no_console_errors().await;
+    });
+}

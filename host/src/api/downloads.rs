@@ -1,4 +1,5 @@
-//! Downloads: a ready variant's site as a `.tar.gz`.
+//! Downloads: a ready variant's site as a `.tar.gz`, or with `?format=<renderer>` the output
+//! of one of the renderers the server runs after the site (`render.extra`, say `mdbook`).
 
 use warp::Filter;
 use warp::http::HeaderValue;
@@ -44,7 +45,8 @@ pub fn routes(
                                 variant.status
                             )));
                         }
-                        archive(&state, &variant, ArchiveKind::Variant).await
+                        let format = Format::of(&state, &query)?;
+                        archive(&state, &variant, ArchiveKind::Variant, &format).await
                     }
                     .await,
                 )
@@ -53,12 +55,14 @@ pub fn routes(
     let latest = warp::path!("api" / "projects" / Segment / "download")
         .and(warp::get())
         .and(caller(state.clone()))
+        .and(warp::query::<Query>())
         .then(
-            |Segment(name): Segment, who: Principal, state: AppState| async move {
+            |Segment(name): Segment, who: Principal, state: AppState, query: Query| async move {
                 respond(
                     async {
+                        let format = Format::of(&state, &query)?;
                         let variant = resolve::latest_ready(&state.store, &who, &name).await?;
-                        archive(&state, &variant, ArchiveKind::Project).await
+                        archive(&state, &variant, ArchiveKind::Project, &format).await
                     }
                     .await,
                 )
@@ -67,18 +71,53 @@ pub fn routes(
     variant.or(latest).unify()
 }
 
-/// The variant's `kind` archive, built when its site was published, streamed from its file.
+/// What a download holds: the site, or the output of a renderer of `render.extra`.
+enum Format {
+    Site,
+    Export(String),
+}
+
+impl Format {
+    /// `?format=`: absent, `site` or `html` for the site; a renderer of `render.extra`.
+    fn of(state: &AppState, query: &Query) -> Result<Format, ApiError> {
+        let extra = &state.config.render.extra;
+        match query.get("format").map(String::as_str) {
+            None | Some("" | "site" | "html") => Ok(Format::Site),
+            Some(name) if extra.iter().any(|e| e == name) => Ok(Format::Export(name.into())),
+            Some(name) => {
+                let offered: Vec<&str> = std::iter::once("site")
+                    .chain(extra.iter().map(String::as_str))
+                    .collect();
+                Err(ApiError::bad_request(format!(
+                    "Unknown download format '{name}'; this server offers: {}",
+                    offered.join(", ")
+                )))
+            }
+        }
+    }
+}
+
+/// The variant's `kind` archive of `format`, built when it was published, streamed from its
+/// file.
 async fn archive(
     state: &AppState,
     variant: &Variant,
     kind: ArchiveKind,
+    format: &Format,
 ) -> Result<Response, ApiError> {
-    let site = state.artifacts.site_dir(&variant.key);
+    let site = match format {
+        Format::Site => state.artifacts.site_dir(&variant.key),
+        Format::Export(name) => state.artifacts.export_dir(&variant.key, name),
+    };
     if !site.is_dir() {
-        return Err(ApiError::not_found(format!(
-            "The site files of '{}' are missing",
-            variant.key.path()
-        )));
+        return Err(ApiError::not_found(match format {
+            Format::Site => format!("The site files of '{}' are missing", variant.key.path()),
+            Format::Export(name) => format!(
+                "'{}' has no {name} export: it was generated before render.extra named \
+                 {name}; generate it again with force to make one",
+                variant.key.path()
+            ),
+        }));
     }
     let key = variant.key.clone();
     let path = tokio::task::spawn_blocking(move || published_archive(&site, &key, kind))
@@ -93,9 +132,13 @@ async fn archive(
     let mut response = StreamedFile::response(file, length);
     let headers = response.headers_mut();
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/gzip"));
+    let name = match format {
+        Format::Site => kind.download_name(&variant.key),
+        Format::Export(renderer) => kind.export_download_name(&variant.key, renderer),
+    };
     let disposition = format!(
         "attachment; filename=\"{}\"",
-        kind.download_name(&variant.key).replace(['"', '\\'], "_")
+        name.replace(['"', '\\'], "_")
     );
     if let Ok(value) = HeaderValue::from_str(&disposition) {
         headers.insert(CONTENT_DISPOSITION, value);

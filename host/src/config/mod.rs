@@ -13,6 +13,7 @@ mod docs_origin;
 mod generations;
 mod git;
 mod login;
+mod render;
 mod sandbox;
 mod websocket;
 
@@ -21,6 +22,7 @@ pub use docs_origin::DocsOrigin;
 pub use generations::GenerationSettings;
 pub use git::GitSettings;
 pub use login::LoginSettings;
+pub use render::RenderSettings;
 pub use sandbox::{SandboxMode, SandboxSettings};
 pub use websocket::WebSocketSettings;
 
@@ -100,6 +102,8 @@ pub struct Config {
     pub set_by_operator: Vec<String>,
     /// What clones may reach and how much they may take.
     pub git: GitSettings,
+    /// Renderers that run after the site.
+    pub render: RenderSettings,
 }
 
 impl Default for Config {
@@ -123,6 +127,7 @@ impl Default for Config {
             login: LoginSettings::default(),
             generations: GenerationSettings::default(),
             sandbox: SandboxSettings::default(),
+            render: RenderSettings::default(),
             set_by_operator: Vec::new(),
             git: GitSettings::default(),
         }
@@ -268,6 +273,7 @@ impl Config {
             }
         }
         self.git.validate().map_err(ConfigError::Invalid)?;
+        self.render.validate().map_err(ConfigError::Invalid)?;
         self.log_filter()?;
         Ok(self)
     }

@@ -44,6 +44,11 @@ impl ArchiveKind {
         format!("{}-docs.tar.gz", self.folder(key))
     }
 
+    /// The file name a browser saves the archive of the `renderer` export as.
+    pub fn export_download_name(self, key: &VariantKey, renderer: &str) -> String {
+        format!("{}-{renderer}.tar.gz", self.folder(key))
+    }
+
     fn file_name(self) -> &'static str {
         match self {
             ArchiveKind::Variant => "variant.tar.gz",

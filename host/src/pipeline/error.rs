@@ -42,6 +42,9 @@ pub enum GenerationError {
     /// The renderer failed.
     #[error("Rendering failed: {0}")]
     Render(PluginError),
+    /// A renderer of `render.extra` is not loaded, or failed.
+    #[error("Rendering the {0} export failed: {1}")]
+    Export(String, String),
     /// The rendered files could not replace the site being served.
     #[error("Publishing failed: {0:#}")]
     Publish(anyhow::Error),

@@ -379,14 +379,33 @@ impl<'a> Job<'a> {
             ..CallContext::default()
         };
         let files = renderer
-            .render(&input, call)
+            .render(&input, call.clone())
             .await
             .map_err(GenerationError::Render)?;
+        // Every renderer has answered before anything is published: a failed export leaves
+        // the served site and the exports as they were.
+        let mut exports = Vec::new();
+        for name in &self.pipeline.extra_renderers {
+            let renderer = self.pipeline.plugins.renderer(name).ok_or_else(|| {
+                GenerationError::Export(name.clone(), "the renderer is not loaded".into())
+            })?;
+            let files = renderer
+                .render(&input, call.clone())
+                .await
+                .map_err(|e| GenerationError::Export(name.clone(), e.to_string()))?;
+            exports.push((self.pipeline.artifacts.export_dir(key, name), files));
+        }
         let site = self.site.clone();
         let owner = key.clone();
-        tokio::task::spawn_blocking(move || publish::publish_site(&site, &files, &owner))
-            .await?
-            .map_err(GenerationError::Publish)?;
+        tokio::task::spawn_blocking(move || {
+            publish::publish_site(&site, &files, &owner)?;
+            for (dir, files) in &exports {
+                publish::publish_site(dir, files, &owner)?;
+            }
+            anyhow::Ok(())
+        })
+        .await?
+        .map_err(GenerationError::Publish)?;
         Ok(Finished {
             commit,
             page_count: input.pages.len() as i64,

@@ -46,6 +46,8 @@ pub struct Pipeline {
     pub(super) remotes: RemotePolicy,
     /// See [`PipelineParts::site_origin`].
     pub(super) site_origin: Option<String>,
+    /// See [`PipelineParts::extra_renderers`].
+    pub(super) extra_renderers: Vec<String>,
     /// Held while a submission is checked and written, so that two at once cannot both
     /// take the last place, and a refused one changes nothing.
     submitting: tokio::sync::Mutex<()>,
@@ -72,6 +74,8 @@ pub struct PipelineParts {
     pub remotes: RemotePolicy,
     /// The public origin sites are read at (`https://docs.example.com`), when configured.
     pub site_origin: Option<String>,
+    /// Renderers run after the site, whose output is kept as exports (`render.extra`).
+    pub extra_renderers: Vec<String>,
 }
 
 /// A generation someone asked for.
@@ -149,6 +153,7 @@ impl Pipeline {
             running_limits: parts.running_limits,
             remotes: parts.remotes,
             site_origin: parts.site_origin,
+            extra_renderers: parts.extra_renderers,
             submitting: tokio::sync::Mutex::new(()),
         }
     }

@@ -132,6 +132,11 @@ impl PluginRegistry {
         self.renderers.get(name)
     }
 
+    /// Renderer names, sorted.
+    pub fn renderer_names(&self) -> Vec<String> {
+        self.renderers.keys().cloned().collect()
+    }
+
     /// Provider names, sorted.
     pub fn provider_names(&self) -> Vec<String> {
         self.providers.keys().cloned().collect()

@@ -113,6 +113,17 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
             plugins.provider_names().join(", ")
         );
     }
+    if let Some(missing) = config
+        .render
+        .extra
+        .iter()
+        .find(|name| plugins.renderer(name).is_none())
+    {
+        anyhow::bail!(
+            "render.extra names `{missing}`, which is not a loaded renderer (loaded: {})",
+            plugins.renderer_names().join(", ")
+        );
+    }
     let artifacts = Artifacts::new(&config.data_dir);
     let work_root = config.data_dir.join("work");
     // Checkouts of jobs that were running when the server stopped are of no further use.
@@ -133,6 +144,7 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
             .into_iter()
             .find_map(|origin| origin.and_then(Result::ok))
             .map(|origin| origin.base),
+        extra_renderers: config.render.extra.clone(),
         running_limits: RunningLimits {
             per_owner: config.generations.running_per_user,
             total: config.generations.running_total,

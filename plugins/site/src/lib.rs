@@ -1,7 +1,7 @@
 //! The `site` renderer: a static documentation site from a plan and its pages.
 //!
 //! Output: `index.html`, `404.html`, one `<slug>.html` and one `<slug>.md` per page,
-//! `search-index.json`, `sitemap.xml`, `llms.txt`, `llms-full.txt` and `assets/` (named by
+//! `search-index.json` (and `.js`, for a site opened from disk), `sitemap.xml`, `llms.txt`, `llms-full.txt` and `assets/` (named by
 //! their content). Pages are rendered from Markdown with raw HTML sanitised and code
 //! highlighted here, not in the browser; every text from the plan is escaped.
 
@@ -96,6 +96,7 @@ fn render_site(site: &SiteInput) -> Result<Vec<SiteFile>, Error> {
     } else {
         plan.tagline.clone()
     };
+    let search_index = outputs::search_index(&plan, &rendered);
     let mut files = vec![
         file(
             "index.html",
@@ -127,9 +128,11 @@ fn render_site(site: &SiteInput) -> Result<Vec<SiteFile>, Error> {
         file(&assets.print, PRINT.as_bytes().to_vec()),
         file(&assets.theme, THEME.as_bytes().to_vec()),
         file(&assets.script, SCRIPT.as_bytes().to_vec()),
+        file("search-index.json", search_index.clone().into_bytes()),
+        // The same index as a script, for a site opened from disk, where `fetch` is refused.
         file(
-            "search-index.json",
-            outputs::search_index(&plan, &rendered).into_bytes(),
+            "search-index.js",
+            format!("window.docsfySearchIndex = {search_index};\n").into_bytes(),
         ),
         file(
             "sitemap.xml",

@@ -113,10 +113,7 @@
   function load() {
     if (index) return Promise.resolve(index);
     if (!loading) {
-      loading = fetch("search-index.json").then(function (r) {
-        if (!r.ok) throw new Error("search-index.json: " + r.status);
-        return r.json();
-      }).then(function (data) {
+      loading = fetchIndex().then(function (data) {
         data.sections.forEach(function (s) {
           var page = data.pages[s.p];
           s.title = page.t.toLowerCase();
@@ -128,6 +125,24 @@
       });
     }
     return loading;
+  }
+
+  // Over HTTP the JSON; from disk (a downloaded site opened in a browser, where fetch is
+  // refused) the same index as a script.
+  function fetchIndex() {
+    if (location.protocol !== "file:") {
+      return fetch("search-index.json").then(function (r) {
+        if (!r.ok) throw new Error("search-index.json: " + r.status);
+        return r.json();
+      });
+    }
+    return new Promise(function (resolve, reject) {
+      var script = document.createElement("script");
+      script.src = "search-index.js";
+      script.onload = function () { resolve(window.docsfySearchIndex); };
+      script.onerror = reject;
+      document.head.appendChild(script);
+    });
   }
 
   function words(query) {

@@ -1,0 +1,180 @@
+//! `render.extra`: renderers that run after the site, their output kept per variant and
+//! downloadable with `?format=<renderer>` on both download routes (here the bundled
+//! `mdbook`, an mdBook source tree).
+
+use std::collections::BTreeMap;
+use std::io::Read as _;
+
+use serde_json::json;
+
+use crate::generation::{PAGES, finished, generate, start_with, variant_path};
+use crate::support::api::{ADMIN_KEY, As, get};
+use crate::support::fake_ai::{FakeClaude, SampleRepo};
+use crate::support::server::docsfy_command;
+
+/// The files of a `.tar.gz`, by path.
+fn unpack(archive: &[u8]) -> BTreeMap<String, String> {
+    let mut files = BTreeMap::new();
+    let mut tar = tar::Archive::new(flate2::read::GzDecoder::new(archive));
+    for entry in tar.entries().expect("a tar") {
+        let mut entry = entry.expect("an entry");
+        if entry.header().entry_type().is_file() {
+            let path = entry.path().expect("a path").display().to_string();
+            let mut text = String::new();
+            entry.read_to_string(&mut text).expect("text");
+            files.insert(path, text);
+        }
+    }
+    files
+}
+
+#[tokio::test]
+async fn an_mdbook_export_is_built_with_the_site_and_downloaded_by_format() {
+    let fake = FakeClaude::new(PAGES);
+    let repo = SampleRepo::new();
+    let server = start_with(&fake, "[render]\nextra = [\"mdbook\"]\n");
+    let started = generate(&server, &repo, json!({"ai_model": "opus"})).await;
+    assert_eq!(started.status, 202, "{}", started.text());
+    assert_eq!(finished(&server, &repo).await["status"], "ready");
+
+    let download = get(
+        &server,
+        &format!("{}/download?format=mdbook", variant_path(&repo)),
+        As::Bearer(ADMIN_KEY),
+    )
+    .await;
+    assert_eq!(download.status, 200, "{}", download.text());
+    let folder = format!("{}-main-claude-opus", repo.project());
+    assert_eq!(
+        download.header("content-disposition"),
+        Some(format!("attachment; filename=\"{folder}-mdbook.tar.gz\"").as_str())
+    );
+    let book = unpack(&download.body);
+    let book_toml: toml::Table = book[&format!("{folder}/book.toml")]
+        .parse()
+        .expect("book.toml is TOML");
+    assert_eq!(book_toml["book"]["title"].as_str(), Some("Sample"));
+    assert_eq!(book_toml["book"]["src"].as_str(), Some("src"));
+    // Every chapter of SUMMARY.md is a file of the book, and every page is a chapter.
+    let summary = &book[&format!("{folder}/src/SUMMARY.md")];
+    let linked: Vec<&str> = summary
+        .lines()
+        .filter_map(|line| line.strip_prefix("- ["))
+        .map(|line| {
+            line.rsplit_once("](")
+                .expect("a link")
+                .1
+                .trim_end_matches(')')
+        })
+        .collect();
+    assert_eq!(linked, ["intro.md", "usage.md", "api.md"], "{summary}");
+    for chapter in &linked {
+        let page = &book[&format!("{folder}/src/{chapter}")];
+        assert!(page.starts_with("# "), "{chapter}: {page}");
+    }
+    assert_eq!(
+        book.len(),
+        2 + linked.len(),
+        "nothing else: {:?}",
+        book.keys()
+    );
+
+    // The project's route takes the format too; its folder is the project's name.
+    let latest = get(
+        &server,
+        &format!("/api/projects/{}/download?format=mdbook", repo.project()),
+        As::Bearer(ADMIN_KEY),
+    )
+    .await;
+    assert_eq!(latest.status, 200);
+    assert!(unpack(&latest.body).contains_key(&format!("{}/src/SUMMARY.md", repo.project())));
+
+    // No format, or `site`, is the site as before.
+    for query in ["", "?format=site"] {
+        let site = get(
+            &server,
+            &format!("{}/download{query}", variant_path(&repo)),
+            As::Bearer(ADMIN_KEY),
+        )
+        .await;
+        assert_eq!(site.status, 200);
+        assert!(
+            unpack(&site.body).contains_key(&format!("{folder}/index.html")),
+            "{query}"
+        );
+    }
+    let unknown = get(
+        &server,
+        &format!("{}/download?format=pdf", variant_path(&repo)),
+        As::Bearer(ADMIN_KEY),
+    )
+    .await;
+    assert_eq!(unknown.status, 400);
+    assert_eq!(
+        unknown.detail(),
+        "Unknown download format 'pdf'; this server offers: site, mdbook"
+    );
+}
+
+#[tokio::test]
+async fn a_format_the_server_does_not_render_is_refused_and_an_old_variant_says_why() {
+    let fake = FakeClaude::new(PAGES);
+    let repo = SampleRepo::new();
+    let server = start_with(&fake, "");
+    assert_eq!(
+        generate(&server, &repo, json!({"ai_model": "opus"}))
+            .await
+            .status,
+        202
+    );
+    assert_eq!(finished(&server, &repo).await["status"], "ready");
+    let refused = get(
+        &server,
+        &format!("{}/download?format=mdbook", variant_path(&repo)),
+        As::Bearer(ADMIN_KEY),
+    )
+    .await;
+    assert_eq!(refused.status, 400);
+    assert_eq!(
+        refused.detail(),
+        "Unknown download format 'mdbook'; this server offers: site"
+    );
+
+    // Configured later: the variant made before has no export until generated again.
+    let mut server = server;
+    server.terminate();
+    let server = server.start_again_with("[render]\nextra = [\"mdbook\"]\n");
+    let missing = get(
+        &server,
+        &format!("{}/download?format=mdbook", variant_path(&repo)),
+        As::Bearer(ADMIN_KEY),
+    )
+    .await;
+    assert_eq!(missing.status, 404);
+    assert!(
+        missing.detail().contains("has no mdbook export"),
+        "{}",
+        missing.detail()
+    );
+    assert!(missing.detail().contains("generate it again with force"));
+}
+
+#[test]
+fn an_extra_renderer_that_is_not_loaded_stops_the_start() {
+    let data = tempfile::tempdir().expect("data dir");
+    let config = data.path().join("docsfy.toml");
+    std::fs::write(&config, "[render]\nextra = [\"pdf\"]\n").expect("config");
+    let output = docsfy_command(data.path())
+        .args(["serve", "--port", "0", "--config"])
+        .arg(&config)
+        .output()
+        .expect("run docsfy serve");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(
+            "render.extra names `pdf`, which is not a loaded renderer (loaded: mdbook, site)"
+        ),
+        "{stderr}"
+    );
+}
