@@ -229,6 +229,17 @@ async fn a_site_has_pages_navigation_markdown_copies_search_and_llms_txt() {
         "a page's layout and assets weigh {weight} bytes compressed"
     );
 
+    // The theme is chosen by a script that blocks rendering, before anything is painted.
+    let head = &html[..html.find("</head>").expect("head")];
+    let theme_script = head
+        .lines()
+        .find(|l| l.contains("assets/theme."))
+        .expect("the theme script is in the head");
+    assert!(
+        !theme_script.contains("defer") && !theme_script.contains("async"),
+        "{theme_script}"
+    );
+
     let full = &files["llms-full.txt"];
     assert!(
         full.find("# Introduction") < full.find("# Install")

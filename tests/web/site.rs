@@ -124,6 +124,28 @@ async fn press(page: &Page, keys: &[Key], key: char) {
         .expect("keys pressed");
 }
 
+/// Opens the search dialog with `key` (and `modifiers`), types `query` and waits for results.
+async fn search(page: &Page, modifiers: &[Key], key: char, query: &str) {
+    press(page, modifiers, key).await;
+    page.wait_until(
+        "the search dialog",
+        5,
+        "return document.getElementById('docsfy-search').open;",
+    )
+    .await;
+    page.find("#docsfy-search-input")
+        .await
+        .send_keys(query)
+        .await
+        .expect("types");
+    page.wait_until(
+        "search results",
+        5,
+        "return document.querySelectorAll('#docsfy-search-results li').length > 0;",
+    )
+    .await;
+}
+
 async fn open(page: &Page, url: &str) {
     page.client.goto(url).await.expect("navigates");
     page.wait_until(
@@ -253,24 +275,7 @@ fn a_reader_finds_highlighted_code_callouts_contents_and_moves_between_pages() {
         .await;
 
         // Ctrl-K, a word from a page's body, Enter: that page, at its section.
-        press(&page, &[Key::Control], 'k').await;
-        page.wait_until(
-            "the search dialog",
-            5,
-            "return document.getElementById('docsfy-search').open;",
-        )
-        .await;
-        page.find("#docsfy-search-input")
-            .await
-            .send_keys("quetzal")
-            .await
-            .expect("types");
-        page.wait_until(
-            "a result",
-            5,
-            "return document.querySelectorAll('#docsfy-search-results li').length > 0;",
-        )
-        .await;
+        search(&page, &[Key::Control], 'k', "quetzal").await;
         let first = page
             .run("const li = document.querySelector('#docsfy-search-results li'); return [li.querySelector('.hit-title').textContent, li.querySelector('mark').textContent, li.getAttribute('aria-selected')];")
             .await;
@@ -282,15 +287,28 @@ fn a_reader_finds_highlighted_code_callouts_contents_and_moves_between_pages() {
         press(&page, &[], char::from(Key::Enter)).await;
         page.wait_until("the found page", 5, "return location.pathname.endsWith('/usage.html') && location.hash === '#advanced-filters';").await;
 
-        // "/" opens it too; Escape closes it.
-        open(&page, &format!("{base}install.html")).await;
-        press(&page, &[], '/').await;
-        page.wait_until(
-            "the search dialog",
-            5,
-            "return document.getElementById('docsfy-search').open;",
-        )
-        .await;
+        // "/" opens it too. A title outranks a heading, which outranks the text; the arrow
+        // keys move the selection; Escape closes the dialog.
+        open(&page, &format!("{base}usage.html")).await;
+        search(&page, &[], '/', "instal").await;
+        let ranked = page
+            .run("return [...document.querySelectorAll('#docsfy-search-results .hit-title')].map(t => t.textContent);")
+            .await;
+        let ranked: Vec<&str> = ranked
+            .as_array()
+            .expect("titles")
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        assert!(
+            ranked.first().is_some_and(|t| t.starts_with("Install")) && ranked.len() > 1,
+            "{ranked:?}"
+        );
+        let selected = "return [...document.querySelectorAll('#docsfy-search-results li')].findIndex(li => li.getAttribute('aria-selected') === 'true');";
+        press(&page, &[], char::from(Key::Down)).await;
+        assert_eq!(page.run(selected).await, json!(1));
+        press(&page, &[], char::from(Key::Up)).await;
+        assert_eq!(page.run(selected).await, json!(0));
         press(&page, &[], char::from(Key::Escape)).await;
         page.wait_until(
             "the dialog closed",
@@ -298,6 +316,22 @@ fn a_reader_finds_highlighted_code_callouts_contents_and_moves_between_pages() {
             "return !document.getElementById('docsfy-search').open;",
         )
         .await;
+
+        // Landmarks and names a screen reader announces.
+        let landmarks = page
+            .run("return ['header.top', 'nav#docsfy-sidebar[aria-label]', 'main', 'nav#docsfy-toc[aria-label]', 'footer', 'dialog#docsfy-search[aria-label]', '#docsfy-theme[aria-label]'].filter(css => !document.querySelector(css));")
+            .await;
+        assert_eq!(landmarks, json!([]), "missing");
+
+        // Printed, the page is its text: no header, sidebar, contents or pager.
+        page.cdp("Emulation.setEmulatedMedia", json!({"media": "print"}))
+            .await;
+        let printed = page
+            .run("return ['.top', '.sidebar', '.toc', '.pager'].map(css => getComputedStyle(document.querySelector(css)).display).concat([getComputedStyle(document.querySelector('.content')).display]);")
+            .await;
+        page.cdp("Emulation.setEmulatedMedia", json!({"media": ""}))
+            .await;
+        assert_eq!(printed, json!(["none", "none", "none", "none", "block"]));
 
         assert_nothing_left_the_server(&page).await;
         page.assert_no_console_errors().await;
@@ -409,18 +443,7 @@ fn a_downloaded_site_opened_from_disk_still_searches() {
             .expect("unpacks");
         let intro = unpacked.path().join(repo.project()).join("intro.html");
         open(&page, &format!("file://{}", intro.display())).await;
-        press(&page, &[Key::Control], 'k').await;
-        page.find("#docsfy-search-input")
-            .await
-            .send_keys("quetzal")
-            .await
-            .expect("types");
-        page.wait_until(
-            "a result from disk",
-            5,
-            "return document.querySelectorAll('#docsfy-search-results li').length === 1;",
-        )
-        .await;
+        search(&page, &[Key::Control], 'k', "quetzal").await;
         press(&page, &[], char::from(Key::Enter)).await;
         page.wait_until(
             "the page from disk",

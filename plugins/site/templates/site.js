@@ -275,7 +275,9 @@
     dialog.addEventListener("click", function (e) { if (e.target === dialog) dialog.close(); });
     input.addEventListener("input", show);
     input.addEventListener("keydown", function (e) {
-      if (e.key === "ArrowDown") { e.preventDefault(); select(selected + 1); }
+      // A search field's own Escape would only clear it: one Escape closes the dialog.
+      if (e.key === "Escape") { e.preventDefault(); dialog.close(); }
+      else if (e.key === "ArrowDown") { e.preventDefault(); select(selected + 1); }
       else if (e.key === "ArrowUp") { e.preventDefault(); select(selected - 1); }
       else if (e.key === "Enter") {
         e.preventDefault();
