@@ -9,6 +9,7 @@ use serde_json::json;
 
 use crate::generation::{PAGES, finished, generate, start_with, variant_path};
 use crate::support::api::{ADMIN_KEY, As, get};
+use crate::support::client::Client;
 use crate::support::fake_ai::{FakeClaude, SampleRepo};
 use crate::support::server::docsfy_command;
 
@@ -176,5 +177,54 @@ fn an_extra_renderer_that_is_not_loaded_stops_the_start() {
             "render.extra names `pdf`, which is not a loaded renderer (loaded: mdbook, site)"
         ),
         "{stderr}"
+    );
+}
+
+#[tokio::test]
+async fn docsfy_download_takes_a_format() {
+    let fake = FakeClaude::new(PAGES);
+    let repo = SampleRepo::new();
+    let server = start_with(&fake, "[render]\nextra = [\"mdbook\"]\n");
+    let client = Client::new();
+    client.init(&server, ADMIN_KEY);
+    assert_eq!(
+        generate(&server, &repo, json!({"ai_model": "opus"}))
+            .await
+            .status,
+        202
+    );
+    assert_eq!(finished(&server, &repo).await["status"], "ready");
+
+    let book = client.home.path().join("book");
+    let extracted = client.run(&[
+        "download",
+        &repo.project(),
+        "--format",
+        "mdbook",
+        "-o",
+        book.to_str().expect("utf-8"),
+        "--flatten",
+    ]);
+    assert_eq!(extracted.code, 0, "{}", extracted.stderr);
+    assert!(book.join("book.toml").is_file() && book.join("src/SUMMARY.md").is_file());
+    let saved = client.run(&["download", &repo.project(), "-f", "mdbook"]);
+    assert_eq!(saved.code, 0, "{}", saved.stderr);
+    assert!(
+        client
+            .home
+            .path()
+            .join(format!("{}-mdbook.tar.gz", repo.project()))
+            .is_file(),
+        "{}",
+        saved.stdout
+    );
+    let refused = client.run(&["download", &repo.project(), "--format", "pdf"]);
+    assert_eq!(refused.code, 1);
+    assert!(
+        refused
+            .stderr
+            .contains("Unknown download format 'pdf'; this server offers: site, mdbook"),
+        "{}",
+        refused.stderr
     );
 }

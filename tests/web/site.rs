@@ -346,6 +346,9 @@ fn the_theme_is_kept_across_pages_and_both_meet_aa_contrast() {
         page.run("localStorage.removeItem('docsfy-site-theme'); return null;")
             .await;
         assert_aa_contrast(&page, "the light theme").await;
+        search(&page, &[Key::Control], 'k', "paragraph").await;
+        assert_aa_contrast(&page, "the search in the light theme").await;
+        press(&page, &[], char::from(Key::Escape)).await;
 
         page.find("#docsfy-theme")
             .await
@@ -369,6 +372,10 @@ fn the_theme_is_kept_across_pages_and_both_meet_aa_contrast() {
         );
         open(&page, &format!("{base}intro.html")).await;
         assert_aa_contrast(&page, "the dark theme").await;
+        search(&page, &[Key::Control], 'k', "paragraph").await;
+        assert_aa_contrast(&page, "the search in the dark theme").await;
+        page.screenshot("site-search-dark").await;
+        press(&page, &[], char::from(Key::Escape)).await;
         page.screenshot("site-desktop-dark").await;
         page.run("document.getElementById('running').scrollIntoView(); return null;")
             .await;

@@ -120,7 +120,8 @@ pub enum ClientCommand {
     /// for one variant) in the current directory. With --output DIR, extracts the site and
     /// replaces DIR's contents once the download and extraction succeeded (a failure leaves
     /// DIR as it was); system directories, your home and the working directory are refused.
-    /// --flatten puts the site's files directly in DIR.
+    /// --flatten puts the site's files directly in DIR. --format NAME downloads the output of
+    /// a renderer the server runs after the site (`render.extra`, such as `mdbook`) instead.
     ///
     /// Example: `docsfy download my-repo -b main -p claude -m opus -o ./site --flatten`
     Download {
@@ -133,6 +134,9 @@ pub enum ClientCommand {
         /// Flatten extracted directory structure into output dir
         #[arg(long)]
         flatten: bool,
+        /// Download another renderer's output, such as `mdbook` (default: the site)
+        #[arg(short = 'f', long)]
+        format: Option<String>,
     },
     /// List available AI providers and available models.
     ///

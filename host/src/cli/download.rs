@@ -11,12 +11,23 @@ use super::error::{CliError, CliResult};
 use super::http::{Api, owner_query, segment};
 use super::projects::resolve;
 
-pub async fn download(
-    api: &Api,
-    selector: &Selector,
-    output: Option<&Path>,
-    flatten: bool,
-) -> CliResult {
+/// What to download and where.
+pub struct Wanted<'a> {
+    /// Extract into this directory instead of saving the archive.
+    pub output: Option<&'a Path>,
+    /// Put the files directly in `output`.
+    pub flatten: bool,
+    /// A renderer of the server's `render.extra` instead of the site.
+    pub format: Option<&'a str>,
+}
+
+pub async fn download(api: &Api, selector: &Selector, asked: Wanted<'_>) -> CliResult {
+    let Wanted {
+        output,
+        flatten,
+        format,
+    } = asked;
+    let format = format.filter(|f| !f.is_empty() && *f != "site");
     let wanted = resolve(api, selector).await?;
     if wanted.partial() {
         return Err(CliError::message(
@@ -29,7 +40,11 @@ pub async fn download(
     if let Some(dir) = output {
         refuse_dangerous(dir)?;
     }
-    let owner = owner_query(wanted.owner.as_deref());
+    let mut owner = owner_query(wanted.owner.as_deref());
+    if let Some(format) = format {
+        let separator = if owner.is_empty() { '?' } else { '&' };
+        owner.push_str(&format!("{separator}format={}", segment(format)));
+    }
     let (path, nested) = match (wanted.variant_path(), wanted.variant()) {
         (Some(path), Some((branch, provider, model))) => (
             format!("{path}/download{owner}"),
@@ -49,7 +64,7 @@ pub async fn download(
     let Some(dir) = output else {
         let target = std::env::current_dir()
             .map_err(|e| CliError::message(format!("Error: no working directory: {e}")))?
-            .join(format!("{nested}-docs.tar.gz"));
+            .join(format!("{nested}-{}.tar.gz", format.unwrap_or("docs")));
         let partial = tempfile::Builder::new()
             .suffix(".tmp")
             .tempfile_in(target.parent().unwrap_or(Path::new(".")))

@@ -76,7 +76,15 @@ async fn dispatch(connection: Connection, command: ClientCommand) -> error::CliR
             selector,
             output,
             flatten,
-        } => download::download(&api()?, &selector, output.as_deref(), flatten).await,
+            format,
+        } => {
+            let wanted = download::Wanted {
+                output: output.as_deref(),
+                flatten,
+                format: format.as_deref(),
+            };
+            download::download(&api()?, &selector, wanted).await
+        }
         ClientCommand::Models { provider, json } => {
             projects::models(&api()?, provider.as_deref(), json).await
         }

@@ -244,7 +244,7 @@
         link.tabIndex = -1;
         var where = document.createElement("span");
         where.className = "hit-where";
-        where.textContent = page.g ? page.g + " › " : "";
+        where.textContent = page.g;
         var title = document.createElement("span");
         title.className = "hit-title";
         title.appendChild(marked(page.t + (hit.s.h ? " › " + hit.s.h : ""), query));
