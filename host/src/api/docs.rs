@@ -77,14 +77,15 @@ pub(super) async fn serve(
                         variant.key.path()
                     )));
                 }
-                return site_files::respond(&site, file, conditions).await;
+                return site_files::respond(&site, file, conditions, &state.site_files).await;
             }
             Err(error) if error.status == StatusCode::NOT_FOUND => {}
             Err(error) => return Err(error),
         }
     }
     let latest = resolve::latest_ready(&state.store, who, project).await?;
-    site_files::respond(&state.artifacts.site_dir(&latest.key), rest, conditions).await
+    let site = state.artifacts.site_dir(&latest.key);
+    site_files::respond(&site, rest, conditions, &state.site_files).await
 }
 
 /// Splits the raw path into segments decoded by the rule of every route (a segment that is

@@ -23,7 +23,9 @@ pub use resolutions::Resolutions;
 mod resolve;
 mod segment;
 mod settings;
+mod site_cache;
 mod site_files;
+mod site_read;
 pub mod streamed;
 mod web;
 pub mod ws;
@@ -106,6 +108,8 @@ pub struct Shared {
     /// Models each provider listed when last asked (`POST /api/models/refresh`); until
     /// then, what it said when it was loaded.
     pub provider_models: std::sync::RwLock<BTreeMap<String, Vec<String>>>,
+    /// Small files of generated sites, kept once read.
+    pub site_files: site_files::FileCache,
 }
 
 impl Shared {

@@ -1,8 +1,10 @@
 //! One file of a generated site: kept inside the site, sent with the headers that keep an
 //! untrusted page in its place, and revalidated cheaply (`ETag`, `Last-Modified`, `304`).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::SystemTime;
+
+use bytes::Bytes;
 
 use warp::Filter;
 use warp::Reply;
@@ -14,7 +16,8 @@ use warp::http::{HeaderValue, StatusCode};
 use warp::reply::Response;
 
 use super::ApiError;
-use crate::pipeline::publish::COMPRESSED_DIR;
+use super::site_cache::{Kept, SiteCache};
+use super::site_read::{self, Loaded};
 
 /// What a generated page may do: the site's own scripts, styles, images (and data: images)
 /// and fetches; no inline script, no plugins, no forms, no framing by other origins.
@@ -33,7 +36,7 @@ pub struct Conditions {
 
 /// A copy of a file that publishing wrote, compressed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Encoding {
+pub(super) enum Encoding {
     Brotli,
     Gzip,
 }
@@ -46,7 +49,7 @@ impl Encoding {
         }
     }
 
-    fn suffix(self) -> &'static str {
+    pub(super) fn suffix(self) -> &'static str {
         match self {
             Encoding::Brotli => ".br",
             Encoding::Gzip => ".gz",
@@ -57,7 +60,18 @@ impl Encoding {
 impl Conditions {
     /// The copies the client takes, the smaller first: brotli, then gzip (`Accept-Encoding`
     /// naming them or `*`, not with `q=0`).
-    fn accepted(&self) -> Vec<Encoding> {
+    /// [`Conditions::accepted`] as a set, for the cache's key.
+    fn accepted_set(&self) -> u8 {
+        self.accepted()
+            .into_iter()
+            .map(|encoding| match encoding {
+                Encoding::Brotli => 1,
+                Encoding::Gzip => 2,
+            })
+            .sum()
+    }
+
+    pub(super) fn accepted(&self) -> Vec<Encoding> {
         let Some(header) = self.accept_encoding.as_deref() else {
             return Vec::new();
         };
@@ -106,13 +120,14 @@ pub fn conditions() -> impl Filter<Extract = (Conditions,), Error = warp::Reject
 
 /// What a file is, for revalidation: a sites's files change only when a generation
 /// publishes a new site, which writes new files.
-struct Version {
+#[derive(Debug, Clone)]
+pub(super) struct Version {
     etag: String,
     modified: SystemTime,
 }
 
 impl Version {
-    fn of(metadata: &std::fs::Metadata) -> Version {
+    pub(super) fn of(metadata: &std::fs::Metadata) -> Version {
         let modified = metadata.modified().unwrap_or(SystemTime::UNIX_EPOCH);
         let nanos = modified
             .duration_since(SystemTime::UNIX_EPOCH)
@@ -124,7 +139,7 @@ impl Version {
     }
 
     /// Whether the client's copy is this version (`If-None-Match` wins over the date).
-    fn matches(&self, conditions: &Conditions) -> bool {
+    pub(super) fn matches(&self, conditions: &Conditions) -> bool {
         if let Some(tags) = &conditions.if_none_match {
             return tags
                 .split(',')
@@ -145,12 +160,18 @@ impl Version {
     }
 }
 
-enum Loaded {
-    NotModified(Version),
-    /// The file's path (its type), its bytes, their version, and which compressed copy
-    /// written at publish time they are, if one.
-    File(PathBuf, Vec<u8>, Version, Option<Encoding>),
+/// What a file's answer is, besides its bytes: kept with them in the cache.
+#[derive(Debug, Clone)]
+pub struct FileAnswer {
+    mime: Option<HeaderValue>,
+    version: Version,
+    encoding: Option<Encoding>,
+    /// Named by its content: a browser may keep it for a year.
+    immutable: bool,
 }
+
+/// Small site files kept in memory (see `site_cache`).
+pub type FileCache = SiteCache<FileAnswer>;
 
 /// The file at `segments` inside `site`, with `index.html` for directories and a trailing
 /// slash, after checking that its real path (symlinks resolved) is inside the site.
@@ -158,6 +179,7 @@ pub async fn respond(
     site: &Path,
     segments: &[String],
     conditions: &Conditions,
+    cache: &FileCache,
 ) -> Result<Response, ApiError> {
     check_stays_inside(segments)?;
     // Hidden names are the server's (gzip copies, download archives): no renderer writes one.
@@ -174,64 +196,110 @@ pub async fn respond(
     {
         path.push(segment);
     }
-    if segments.last().is_none_or(|s| s.is_empty()) || path.is_dir() {
-        path.push("index.html");
+    let encodings = conditions.accepted_set();
+    // A file asked for again is found by its name, before asking whether it is a directory.
+    let kept = cache.get(&path, encodings).or_else(|| {
+        if segments.last().is_none_or(|s| s.is_empty()) || path.is_dir() {
+            path.push("index.html");
+            cache.get(&path, encodings)
+        } else {
+            None
+        }
+    });
+    if let Some(kept) = kept {
+        let answer = &kept.value;
+        let body = (!answer.version.matches(conditions)).then(|| kept.bytes.clone());
+        return Ok(finish(answer, body, false));
     }
     // A browser asking for a page the site lacks is shown the site's 404 page, if it has
     // one; only at the top of the site, where the page's relative links still work.
     let not_found_page =
         (segments.len() <= 1 && conditions.reads_html()).then(|| site.join(NOT_FOUND_PAGE));
-    let (site, conditions) = (site.to_path_buf(), conditions.clone());
-    let (loaded, missing) =
-        tokio::task::spawn_blocking(move || match load_inside(&site, &path, &conditions) {
+    let (site, asked, conditions) = (site.to_path_buf(), path.clone(), conditions.clone());
+    let (loaded, missing) = tokio::task::spawn_blocking(move || {
+        match site_read::load_inside(&site, &asked, &conditions) {
             Err(error) if error.status == StatusCode::NOT_FOUND => match not_found_page {
-                Some(page) => load_inside(&site, &page, &Conditions::default())
+                Some(page) => site_read::load_inside(&site, &page, &Conditions::default())
                     .map(|loaded| (loaded, true))
                     .map_err(|_| error),
                 None => Err(error),
             },
             other => other.map(|loaded| (loaded, false)),
-        })
-        .await
-        .map_err(ApiError::internal)??;
-    let (mut response, version) = match loaded {
+        }
+    })
+    .await
+    .map_err(ApiError::internal)??;
+    match loaded {
         Loaded::NotModified(version) => {
-            let mut response = Response::new(Vec::new().into());
-            *response.status_mut() = StatusCode::NOT_MODIFIED;
-            (response, version)
+            let answer = FileAnswer {
+                mime: None,
+                version,
+                encoding: None,
+                immutable: false,
+            };
+            Ok(finish(&answer, None, missing))
         }
-        Loaded::File(real, bytes, version, encoding) => {
-            let mut response = Response::new(bytes.into());
-            let mime = mime_guess::from_path(&real).first_or_octet_stream();
-            if let Ok(value) = mime.as_ref().parse() {
-                response.headers_mut().insert(CONTENT_TYPE, value);
+        Loaded::File(file) => {
+            let answer = FileAnswer {
+                mime: mime_guess::from_path(&file.real)
+                    .first_or_octet_stream()
+                    .as_ref()
+                    .parse()
+                    .ok(),
+                version: file.version,
+                encoding: file.encoding,
+                immutable: is_versioned_asset(&file.real),
+            };
+            let bytes = Bytes::from(file.bytes);
+            let response = finish(&answer, Some(bytes.clone()), missing);
+            if !missing {
+                let kept = Kept {
+                    value: answer,
+                    bytes,
+                    sources: file.sources,
+                };
+                cache.keep(path, encodings, kept);
             }
-            if let Some(encoding) = encoding {
-                response
-                    .headers_mut()
-                    .insert(CONTENT_ENCODING, HeaderValue::from_static(encoding.token()));
-            }
-            if is_versioned_asset(&real) {
-                response
-                    .headers_mut()
-                    .insert(CACHE_CONTROL, HeaderValue::from_static(KEPT_FOR_A_YEAR));
-            }
-            (response, version)
+            Ok(response)
         }
-    };
+    }
+}
+
+/// The answer with its headers: the file's bytes, or `304` (no body) when the client's copy
+/// is current; `missing` when it is the site's 404 page standing in for a missing file.
+fn finish(answer: &FileAnswer, body: Option<Bytes>, missing: bool) -> Response {
+    let not_modified = body.is_none();
+    let mut response = Response::new(body.unwrap_or_default().into());
+    let headers = response.headers_mut();
+    if not_modified {
+        *response.status_mut() = StatusCode::NOT_MODIFIED;
+    } else {
+        if let Some(mime) = &answer.mime {
+            headers.insert(CONTENT_TYPE, mime.clone());
+        }
+        if let Some(encoding) = answer.encoding {
+            headers.insert(CONTENT_ENCODING, HeaderValue::from_static(encoding.token()));
+        }
+    }
     let headers = response.headers_mut();
     // The same URL has a gzip and a plain answer: caches must keep them apart.
     headers.insert(VARY, HeaderValue::from_static("Accept-Encoding"));
-    if let Ok(etag) = HeaderValue::from_str(&version.etag) {
-        headers.insert(ETAG, etag);
+    if !missing {
+        if let Ok(etag) = HeaderValue::from_str(&answer.version.etag) {
+            headers.insert(ETAG, etag);
+        }
+        if let Ok(date) = HeaderValue::from_str(&httpdate::fmt_http_date(answer.version.modified)) {
+            headers.insert(LAST_MODIFIED, date);
+        }
     }
-    if let Ok(date) = HeaderValue::from_str(&httpdate::fmt_http_date(version.modified)) {
-        headers.insert(LAST_MODIFIED, date);
-    }
-    // Kept by the browser, asked about again each time: a new generation changes it.
-    if !headers.contains_key(CACHE_CONTROL) {
-        headers.insert(CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
-    }
+    // Kept by the browser, asked about again each time unless named by its content: a new
+    // generation changes it.
+    let cache_control = if answer.immutable && !not_modified {
+        KEPT_FOR_A_YEAR
+    } else {
+        "private, no-cache"
+    };
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static(cache_control));
     // Generated pages are untrusted HTML even after sanitising: they may run the renderer's
     // own scripts and nothing else, load nothing from elsewhere, and tell nobody where the
     // reader came from.
@@ -242,45 +310,8 @@ pub async fn respond(
     headers.insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     if missing {
         *response.status_mut() = StatusCode::NOT_FOUND;
-        response.headers_mut().remove(ETAG);
-        response.headers_mut().remove(LAST_MODIFIED);
     }
-    Ok(response.into_response())
-}
-
-fn load_inside(site: &Path, path: &Path, conditions: &Conditions) -> Result<Loaded, ApiError> {
-    let not_found = || ApiError::not_found("File not found");
-    let site = site.canonicalize().map_err(|_| not_found())?;
-    let real = path.canonicalize().map_err(|_| not_found())?;
-    if !real.starts_with(&site) {
-        return Err(escapes());
-    }
-    let metadata = std::fs::metadata(&real).map_err(|_| not_found())?;
-    if !metadata.is_file() {
-        return Err(not_found());
-    }
-    // A compressed copy publishing wrote, the smallest the client takes: never a link,
-    // never outside.
-    let relative = real.strip_prefix(&site).ok();
-    let compressed = relative.and_then(|relative| {
-        conditions.accepted().into_iter().find_map(|encoding| {
-            let mut path = site.join(COMPRESSED_DIR).join(relative).into_os_string();
-            path.push(encoding.suffix());
-            let path = PathBuf::from(path);
-            let metadata = std::fs::symlink_metadata(&path).ok()?;
-            metadata.is_file().then_some((path, metadata, encoding))
-        })
-    });
-    let (source, metadata, encoding) = match compressed {
-        Some((path, metadata, encoding)) => (path, metadata, Some(encoding)),
-        None => (real.clone(), metadata, None),
-    };
-    let version = Version::of(&metadata);
-    if version.matches(conditions) {
-        return Ok(Loaded::NotModified(version));
-    }
-    let bytes = std::fs::read(&source).map_err(|_| not_found())?;
-    Ok(Loaded::File(real, bytes, version, encoding))
+    response.into_response()
 }
 
 /// The page a renderer writes for addresses the site does not have.
@@ -318,7 +349,7 @@ pub fn check_stays_inside(file: &[String]) -> Result<(), ApiError> {
     Ok(())
 }
 
-fn escapes() -> ApiError {
+pub(super) fn escapes() -> ApiError {
     ApiError::new(StatusCode::FORBIDDEN, "Path escapes the documentation site")
 }
 

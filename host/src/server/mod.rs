@@ -124,7 +124,13 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
             plugins.renderer_names().join(", ")
         );
     }
-    let artifacts = Artifacts::new(&config.data_dir);
+    // Sites by their real path, so that serving a file checks one path, not two.
+    let artifacts = Artifacts::new(
+        &config
+            .data_dir
+            .canonicalize()
+            .unwrap_or_else(|_| config.data_dir.clone()),
+    );
     let work_root = config.data_dir.join("work");
     // Checkouts of jobs that were running when the server stopped are of no further use.
     let _ = std::fs::remove_dir_all(&work_root);
@@ -170,6 +176,7 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
         listings,
         resolutions,
         sockets: Arc::default(),
+        site_files: Default::default(),
     }))
 }
 
