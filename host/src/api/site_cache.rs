@@ -17,7 +17,7 @@ use bytes::Bytes;
 /// Files larger than this are read for each request, not kept.
 pub const KEPT_FILE_BYTES: usize = 256 * 1024;
 /// What all kept files may add up to; past it, the cache starts over.
-const KEPT_TOTAL_BYTES: usize = 32 * 1024 * 1024;
+const KEPT_TOTAL_BYTES: usize = 16 * 1024 * 1024;
 
 /// Which file on disk a kept copy came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
