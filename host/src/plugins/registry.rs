@@ -10,15 +10,15 @@ use std::time::Duration;
 use wasmtime::component::{Component, HasSelf, Linker};
 
 use super::bindings::provider::{Provider, ProviderPre};
-use super::bindings::renderer::{Renderer, RendererPre};
+use super::bindings::renderer::Renderer;
 use super::bindings::v0_1;
 use super::engine::PluginEngine;
 use super::handle::{self, PluginCore, PluginDescription};
 use super::manifest::{Manifest, PluginKind};
 use super::operator_settings::ResolvedSettings;
 use super::provider::ProviderHandle;
-use super::renderer::RendererComponent;
 use super::renderer::RendererHandle;
+use super::renderer::{Loadable, RendererComponent, WasmBytes};
 use super::sandbox::{CallContext, PluginIdentity, ProgramSettings, SandboxState};
 use super::settings::PluginSettings;
 
@@ -112,7 +112,11 @@ impl PluginRegistry {
         if options.bundled {
             for bundled in BUNDLED {
                 loader
-                    .add(BUNDLED_SOURCE, bundled.manifest, bundled.wasm.to_vec())
+                    .add(
+                        BUNDLED_SOURCE,
+                        bundled.manifest,
+                        WasmBytes::Bundled(bundled.wasm),
+                    )
                     .await;
             }
         }
@@ -221,17 +225,23 @@ impl Loader<'_> {
                     continue;
                 }
             };
-            self.add(&source, &manifest, wasm).await;
+            self.add(&source, &manifest, WasmBytes::Read(wasm.into()))
+                .await;
         }
     }
 
-    async fn add(&mut self, source: &str, manifest: &str, wasm: Vec<u8>) {
+    async fn add(&mut self, source: &str, manifest: &str, wasm: WasmBytes) {
         if let Err(reason) = self.try_add(source, manifest, wasm).await {
             self.skip(source.to_string(), reason);
         }
     }
 
-    async fn try_add(&mut self, source: &str, manifest: &str, wasm: Vec<u8>) -> Result<(), String> {
+    async fn try_add(
+        &mut self,
+        source: &str,
+        manifest: &str,
+        wasm: WasmBytes,
+    ) -> Result<(), String> {
         let manifest = Manifest::parse(manifest).map_err(|e| e.to_string())?;
         let name = manifest.name.clone();
         if self.registry.providers.contains_key(&name)
@@ -240,9 +250,10 @@ impl Loader<'_> {
             return Err(format!("a plugin named `{name}` is already loaded"));
         }
         let engine = self.engine.clone();
+        let bytes = wasm.clone();
         // Compiling is CPU-bound (or a cache read): keep it off the async workers.
         let component =
-            tokio::task::spawn_blocking(move || Component::from_binary(engine.engine(), &wasm))
+            tokio::task::spawn_blocking(move || Component::from_binary(engine.engine(), &bytes))
                 .await
                 .map_err(|e| format!("compiling plugin.wasm panicked: {e}"))?
                 .map_err(|e| format!("plugin.wasm is not a valid component: {e:#}"))?;
@@ -311,16 +322,21 @@ impl Loader<'_> {
                     .renderer
                     .instantiate_pre(&component)
                     .map_err(|e| mismatch(PluginKind::Renderer, e))?;
-                let component = if identity.manifest.wit == "0.1.0" {
-                    v0_1::renderer::RendererPre::new(pre).map(RendererComponent::V0_1)
-                } else {
-                    RendererPre::new(pre).map(RendererComponent::Current)
-                }
-                .map_err(|e| mismatch(PluginKind::Renderer, e))?;
+                let wit_0_1 = identity.manifest.wit == "0.1.0";
+                let component = RendererComponent::new(pre, wit_0_1)
+                    .map_err(|e| mismatch(PluginKind::Renderer, e))?;
                 let info = self
                     .describe(&identity, async |store| component.describe(store).await)
                     .await?;
-                let handle = RendererHandle::new(core(info), component);
+                // The component is made again for each render (see `renderer.rs`).
+                drop(component);
+                let loadable = Loadable {
+                    engine: self.engine.clone(),
+                    linker: self.linkers.renderer.clone(),
+                    wasm,
+                    wit_0_1,
+                };
+                let handle = RendererHandle::new(core(info), loadable);
                 self.registry.renderers.insert(name, handle);
             }
         }

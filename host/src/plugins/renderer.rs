@@ -1,16 +1,24 @@
 //! A loaded site renderer plugin.
 //!
+//! A renderer is called once per generation, and its code can be large (the site renderer
+//! carries its highlighting grammars): its component is made for each render (from the
+//! compiled cache, which loading filled) and dropped after, so the server does not hold the
+//! code in memory between generations.
+//!
 //! Renderers built against WIT 0.1.0 take a smaller `site-input` (0.2.0 added the project's
 //! version and the site's address): they are called through the 0.1.0 bindings with the
 //! input cut down and their answer brought up to the current types.
 
 use std::sync::Arc;
 
+use wasmtime::component::{Component, InstancePre, Linker};
+
 use super::bindings::renderer::RendererPre;
 use super::bindings::v0_1::provider::docsfy::plugin::types as old_types;
 use super::bindings::v0_1::renderer as old;
 use super::bindings::{PluginInfo, WitError};
-use super::error::PluginError;
+use super::engine::PluginEngine;
+use super::error::{PluginError, PluginErrorKind};
 use super::handle::{PluginCore, PluginDescription};
 use super::sandbox::{CallContext, SandboxState};
 
@@ -24,6 +32,18 @@ pub(super) enum RendererComponent {
 }
 
 impl RendererComponent {
+    /// The component as the world of its WIT version sees it.
+    pub(super) fn new(
+        pre: InstancePre<SandboxState>,
+        wit_0_1: bool,
+    ) -> wasmtime::Result<RendererComponent> {
+        if wit_0_1 {
+            old::RendererPre::new(pre).map(RendererComponent::V0_1)
+        } else {
+            RendererPre::new(pre).map(RendererComponent::Current)
+        }
+    }
+
     /// Instantiates the component and asks who it is.
     pub(super) async fn describe(
         &self,
@@ -67,18 +87,58 @@ impl RendererComponent {
     }
 }
 
+/// The plugin's bytes: in the binary for a bundled one, read from its directory otherwise.
+#[derive(Clone)]
+pub(super) enum WasmBytes {
+    Bundled(&'static [u8]),
+    Read(Arc<[u8]>),
+}
+
+impl std::ops::Deref for WasmBytes {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match self {
+            WasmBytes::Bundled(bytes) => bytes,
+            WasmBytes::Read(bytes) => bytes,
+        }
+    }
+}
+
+/// What a render makes its component from.
+#[derive(Clone)]
+pub(super) struct Loadable {
+    pub engine: PluginEngine,
+    pub linker: Linker<SandboxState>,
+    pub wasm: WasmBytes,
+    pub wit_0_1: bool,
+}
+
+impl Loadable {
+    async fn load(&self) -> wasmtime::Result<RendererComponent> {
+        let (engine, wasm) = (self.engine.clone(), self.wasm.clone());
+        // A cache read, or a compile if the cache lost it: off the async workers.
+        let component =
+            tokio::task::spawn_blocking(move || Component::from_binary(engine.engine(), &wasm))
+                .await
+                .map_err(wasmtime::Error::msg)??;
+        let pre = self.linker.instantiate_pre(&component)?;
+        RendererComponent::new(pre, self.wit_0_1)
+    }
+}
+
 /// A renderer ready to be called. Cheap to clone.
 #[derive(Clone)]
 pub struct RendererHandle {
     core: Arc<PluginCore>,
-    component: RendererComponent,
+    loadable: Arc<Loadable>,
 }
 
 impl RendererHandle {
-    pub(super) fn new(core: PluginCore, component: RendererComponent) -> RendererHandle {
+    pub(super) fn new(core: PluginCore, loadable: Loadable) -> RendererHandle {
         RendererHandle {
             core: Arc::new(core),
-            component,
+            loadable: Arc::new(loadable),
         }
     }
 
@@ -93,8 +153,13 @@ impl RendererHandle {
         site: &SiteInput,
         call: CallContext,
     ) -> Result<Vec<SiteFile>, PluginError> {
+        let component = self.loadable.load().await.map_err(|e| {
+            self.core.error(PluginErrorKind::Host(format!(
+                "loading the component: {e:#}"
+            )))
+        })?;
         self.core
-            .run_call(call, async |store| self.component.render(store, site).await)
+            .run_call(call, async |store| component.render(store, site).await)
             .await
     }
 }
