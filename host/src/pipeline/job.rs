@@ -400,7 +400,7 @@ impl<'a> Job<'a> {
         tokio::task::spawn_blocking(move || {
             publish::publish_site(&site, &files, &owner)?;
             for (dir, files) in &exports {
-                publish::publish_site(dir, files, &owner)?;
+                publish::publish_export(dir, files, &owner)?;
             }
             anyhow::Ok(())
         })
@@ -418,22 +418,13 @@ impl<'a> Job<'a> {
 /// Where a variant's site is read: `{origin}/docs/{project}/{branch}/{provider}/{model}/`,
 /// each segment written as docsfy's routes read it (`/` in a branch as `~2F`).
 fn site_url(origin: &str, key: &VariantKey) -> String {
-    use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
-    let segment = |text: &str| {
-        const KEPT: &percent_encoding::AsciiSet = &NON_ALPHANUMERIC
-            .remove(b'-')
-            .remove(b'.')
-            .remove(b'_')
-            .remove(b'~');
-        utf8_percent_encode(text, KEPT).to_string()
-    };
-    let branch = key.branch.replace('~', "~7E").replace('/', "~2F");
+    use crate::domain::{encode_branch, encode_segment};
     format!(
         "{origin}/docs/{}/{}/{}/{}/",
-        segment(&key.name),
-        segment(&branch),
-        segment(&key.provider),
-        segment(&key.model)
+        encode_segment(&key.name),
+        encode_segment(&encode_branch(&key.branch)),
+        encode_segment(&key.provider),
+        encode_segment(&key.model)
     )
 }
 

@@ -35,6 +35,17 @@ pub struct UnsafePath(pub String);
 /// Blocking: run it off the async workers.
 /// The download archives are built with it (`archive`), so they always match the site.
 pub fn publish_site(site: &Path, files: &[SiteFile], key: &VariantKey) -> anyhow::Result<()> {
+    publish(site, files, key, true)
+}
+
+/// Writes `files` as the new content of the export at `dir`, as [`publish_site`] does, but
+/// without compressed copies: an export is downloaded as its archive, never served file by
+/// file.
+pub fn publish_export(dir: &Path, files: &[SiteFile], key: &VariantKey) -> anyhow::Result<()> {
+    publish(dir, files, key, false)
+}
+
+fn publish(site: &Path, files: &[SiteFile], key: &VariantKey, served: bool) -> anyhow::Result<()> {
     let parent = site.parent().context("the site directory has no parent")?;
     std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
     let staging = tempfile::Builder::new()
@@ -49,7 +60,9 @@ pub fn publish_site(site: &Path, files: &[SiteFile], key: &VariantKey) -> anyhow
         }
         std::fs::write(&target, &file.contents)
             .with_context(|| format!("writing {}", target.display()))?;
-        write_compressed(staging.path(), &relative, &file.contents)?;
+        if served {
+            write_compressed(staging.path(), &relative, &file.contents)?;
+        }
     }
     super::archive::write_archives(staging.path(), key)
         .context("building the download archives")?;
