@@ -128,6 +128,17 @@ pub fn encode_branch(branch: &str) -> String {
     branch.replace('~', "~7E").replace('/', "~2F")
 }
 
+/// `text` percent-encoded as one URL path segment (letters, digits, `-_.~` kept).
+pub fn encode_segment(text: &str) -> String {
+    use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+    const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~');
+    utf8_percent_encode(text, SEGMENT).to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

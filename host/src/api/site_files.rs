@@ -58,8 +58,6 @@ impl Encoding {
 }
 
 impl Conditions {
-    /// The copies the client takes, the smaller first: brotli, then gzip (`Accept-Encoding`
-    /// naming them or `*`, not with `q=0`).
     /// [`Conditions::accepted`] as a set, for the cache's key.
     fn accepted_set(&self) -> u8 {
         self.accepted()
@@ -71,6 +69,8 @@ impl Conditions {
             .sum()
     }
 
+    /// The copies the client takes, the smaller first: brotli, then gzip (`Accept-Encoding`
+    /// naming them or `*`, not with `q=0`).
     pub(super) fn accepted(&self) -> Vec<Encoding> {
         let Some(header) = self.accept_encoding.as_deref() else {
             return Vec::new();
@@ -91,9 +91,7 @@ impl Conditions {
             .filter(|e| takes(*e))
             .collect()
     }
-}
 
-impl Conditions {
     /// Whether the client reads HTML (a browser): it is shown the site's own 404 page.
     fn reads_html(&self) -> bool {
         self.accept
@@ -270,10 +268,13 @@ pub async fn respond(
 fn finish(answer: &FileAnswer, body: Option<Bytes>, missing: bool) -> Response {
     let not_modified = body.is_none();
     let mut response = Response::new(body.unwrap_or_default().into());
+    *response.status_mut() = match (missing, not_modified) {
+        (true, _) => StatusCode::NOT_FOUND,
+        (false, true) => StatusCode::NOT_MODIFIED,
+        (false, false) => StatusCode::OK,
+    };
     let headers = response.headers_mut();
-    if not_modified {
-        *response.status_mut() = StatusCode::NOT_MODIFIED;
-    } else {
+    if !not_modified {
         if let Some(mime) = &answer.mime {
             headers.insert(CONTENT_TYPE, mime.clone());
         }
@@ -281,7 +282,6 @@ fn finish(answer: &FileAnswer, body: Option<Bytes>, missing: bool) -> Response {
             headers.insert(CONTENT_ENCODING, HeaderValue::from_static(encoding.token()));
         }
     }
-    let headers = response.headers_mut();
     // The same URL has a gzip and a plain answer: caches must keep them apart.
     headers.insert(VARY, HeaderValue::from_static("Accept-Encoding"));
     if !missing {
@@ -308,9 +308,6 @@ fn finish(answer: &FileAnswer, body: Option<Bytes>, missing: bool) -> Response {
         HeaderValue::from_static(SITE_POLICY),
     );
     headers.insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-    if missing {
-        *response.status_mut() = StatusCode::NOT_FOUND;
-    }
     response.into_response()
 }
 

@@ -136,14 +136,7 @@ async fn check(response: reqwest::Response) -> Result<reqwest::Response, CliErro
 /// A path segment as the server decodes it: percent-encoded, and a branch's `/` and `~` as
 /// docsfy writes them (`~2F`, `~7E`).
 pub fn segment(text: &str) -> String {
-    use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-    const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
-        .remove(b'-')
-        .remove(b'_')
-        .remove(b'.')
-        .remove(b'~');
-    let docsfy = text.replace('~', "~7E").replace('/', "~2F");
-    utf8_percent_encode(&docsfy, SEGMENT).to_string()
+    crate::domain::encode_segment(&crate::domain::encode_branch(text))
 }
 
 /// `?owner=...` when there is one.

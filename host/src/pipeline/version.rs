@@ -30,27 +30,23 @@ pub fn project_version(root: &Path) -> Option<String> {
 }
 
 fn cargo_version(text: &str) -> Option<String> {
-    let manifest: toml::Table = text.parse().ok()?;
-    let string_at = |table: &str, inner: Option<&str>| {
-        let mut value = manifest.get(table)?;
-        if let Some(inner) = inner {
-            value = value.get(inner)?;
-        }
-        value.get("version")?.as_str().map(str::to_string)
-    };
-    string_at("package", None).or_else(|| string_at("workspace", Some("package")))
+    toml_version(text, &[&["package"], &["workspace", "package"]])
 }
 
 fn pyproject_version(text: &str) -> Option<String> {
+    toml_version(text, &[&["project"], &["tool", "poetry"]])
+}
+
+/// The string `version` of the first of `tables` (each a path of keys) that has one.
+fn toml_version(text: &str, tables: &[&[&str]]) -> Option<String> {
     let manifest: toml::Table = text.parse().ok()?;
-    let at = |path: &[&str]| {
-        let mut value = manifest.get(path[0])?;
-        for key in &path[1..] {
-            value = value.get(key)?;
-        }
-        value.get("version")?.as_str().map(str::to_string)
-    };
-    at(&["project"]).or_else(|| at(&["tool", "poetry"]))
+    tables.iter().find_map(|path| {
+        let (first, rest) = path.split_first()?;
+        let table = rest
+            .iter()
+            .try_fold(manifest.get(*first)?, |value, key| value.get(key))?;
+        table.get("version")?.as_str().map(str::to_string)
+    })
 }
 
 fn package_json_version(text: &str) -> Option<String> {

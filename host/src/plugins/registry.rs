@@ -18,7 +18,7 @@ use super::manifest::{Manifest, PluginKind};
 use super::operator_settings::ResolvedSettings;
 use super::provider::ProviderHandle;
 use super::renderer::RendererHandle;
-use super::renderer::{Loadable, RendererComponent, WasmBytes};
+use super::renderer::{Loadable, WasmBytes};
 use super::sandbox::{CallContext, PluginIdentity, ProgramSettings, SandboxState};
 use super::settings::PluginSettings;
 
@@ -317,25 +317,20 @@ impl Loader<'_> {
                 self.registry.providers.insert(name, handle);
             }
             PluginKind::Renderer => {
-                let pre = self
-                    .linkers
-                    .renderer
-                    .instantiate_pre(&component)
-                    .map_err(|e| mismatch(PluginKind::Renderer, e))?;
-                let wit_0_1 = identity.manifest.wit == "0.1.0";
-                let component = RendererComponent::new(pre, wit_0_1)
-                    .map_err(|e| mismatch(PluginKind::Renderer, e))?;
-                let info = self
-                    .describe(&identity, async |store| component.describe(store).await)
-                    .await?;
-                // The component is made again for each render (see `renderer.rs`).
-                drop(component);
                 let loadable = Loadable {
                     engine: self.engine.clone(),
                     linker: self.linkers.renderer.clone(),
                     wasm,
-                    wit_0_1,
+                    wit_0_1: identity.manifest.wit == "0.1.0",
                 };
+                let prepared = loadable
+                    .prepare(&component)
+                    .map_err(|e| mismatch(PluginKind::Renderer, e))?;
+                let info = self
+                    .describe(&identity, async |store| prepared.describe(store).await)
+                    .await?;
+                // The component is made again for each render (see `renderer.rs`).
+                drop(prepared);
                 let handle = RendererHandle::new(core(info), loadable);
                 self.registry.renderers.insert(name, handle);
             }

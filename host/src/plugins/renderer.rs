@@ -33,10 +33,7 @@ pub(super) enum RendererComponent {
 
 impl RendererComponent {
     /// The component as the world of its WIT version sees it.
-    pub(super) fn new(
-        pre: InstancePre<SandboxState>,
-        wit_0_1: bool,
-    ) -> wasmtime::Result<RendererComponent> {
+    fn new(pre: InstancePre<SandboxState>, wit_0_1: bool) -> wasmtime::Result<RendererComponent> {
         if wit_0_1 {
             old::RendererPre::new(pre).map(RendererComponent::V0_1)
         } else {
@@ -115,6 +112,11 @@ pub(super) struct Loadable {
 }
 
 impl Loadable {
+    /// `component` linked and typed as the renderer world of its WIT version.
+    pub(super) fn prepare(&self, component: &Component) -> wasmtime::Result<RendererComponent> {
+        RendererComponent::new(self.linker.instantiate_pre(component)?, self.wit_0_1)
+    }
+
     async fn load(&self) -> wasmtime::Result<RendererComponent> {
         let (engine, wasm) = (self.engine.clone(), self.wasm.clone());
         // A cache read, or a compile if the cache lost it: off the async workers.
@@ -122,8 +124,7 @@ impl Loadable {
             tokio::task::spawn_blocking(move || Component::from_binary(engine.engine(), &wasm))
                 .await
                 .map_err(wasmtime::Error::msg)??;
-        let pre = self.linker.instantiate_pre(&component)?;
-        RendererComponent::new(pre, self.wit_0_1)
+        self.prepare(&component)
     }
 }
 
