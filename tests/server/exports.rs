@@ -8,10 +8,30 @@ use std::io::Read as _;
 use serde_json::json;
 
 use crate::generation::{PAGES, finished, generate, start_with, variant_path};
-use crate::support::api::{ADMIN_KEY, As, get};
+use crate::support::api::{ADMIN_KEY, Answer, As, get};
 use crate::support::client::Client;
 use crate::support::fake_ai::{FakeClaude, SampleRepo};
-use crate::support::server::docsfy_command;
+use crate::support::server::{RunningServer, docsfy_command};
+
+/// The configuration that renders the mdbook export.
+const MDBOOK: &str = "[render]\nextra = [\"mdbook\"]\n";
+
+/// A server started with `config`, and a ready generation of a sample repository on it.
+async fn generated(config: &str) -> (FakeClaude, SampleRepo, RunningServer) {
+    let fake = FakeClaude::new(PAGES);
+    let repo = SampleRepo::new();
+    let server = start_with(&fake, config);
+    let started = generate(&server, &repo, json!({"ai_model": "opus"})).await;
+    assert_eq!(started.status, 202, "{}", started.text());
+    assert_eq!(finished(&server, &repo).await["status"], "ready");
+    (fake, repo, server)
+}
+
+/// `GET {variant}/download{query}` of `repo`'s variant, as the admin.
+async fn download(server: &RunningServer, repo: &SampleRepo, query: &str) -> Answer {
+    let path = format!("{}/download{query}", variant_path(repo));
+    get(server, &path, As::Bearer(ADMIN_KEY)).await
+}
 
 /// The files of a `.tar.gz`, by path.
 fn unpack(archive: &[u8]) -> BTreeMap<String, String> {
@@ -31,26 +51,16 @@ fn unpack(archive: &[u8]) -> BTreeMap<String, String> {
 
 #[tokio::test]
 async fn an_mdbook_export_is_built_with_the_site_and_downloaded_by_format() {
-    let fake = FakeClaude::new(PAGES);
-    let repo = SampleRepo::new();
-    let server = start_with(&fake, "[render]\nextra = [\"mdbook\"]\n");
-    let started = generate(&server, &repo, json!({"ai_model": "opus"})).await;
-    assert_eq!(started.status, 202, "{}", started.text());
-    assert_eq!(finished(&server, &repo).await["status"], "ready");
+    let (_fake, repo, server) = generated(MDBOOK).await;
 
-    let download = get(
-        &server,
-        &format!("{}/download?format=mdbook", variant_path(&repo)),
-        As::Bearer(ADMIN_KEY),
-    )
-    .await;
-    assert_eq!(download.status, 200, "{}", download.text());
+    let exported = download(&server, &repo, "?format=mdbook").await;
+    assert_eq!(exported.status, 200, "{}", exported.text());
     let folder = format!("{}-main-claude-opus", repo.project());
     assert_eq!(
-        download.header("content-disposition"),
+        exported.header("content-disposition"),
         Some(format!("attachment; filename=\"{folder}-mdbook.tar.gz\"").as_str())
     );
-    let book = unpack(&download.body);
+    let book = unpack(&exported.body);
     let book_toml: toml::Table = book[&format!("{folder}/book.toml")]
         .parse()
         .expect("book.toml is TOML");
@@ -92,24 +102,14 @@ async fn an_mdbook_export_is_built_with_the_site_and_downloaded_by_format() {
 
     // No format, or `site`, is the site as before.
     for query in ["", "?format=site"] {
-        let site = get(
-            &server,
-            &format!("{}/download{query}", variant_path(&repo)),
-            As::Bearer(ADMIN_KEY),
-        )
-        .await;
+        let site = download(&server, &repo, query).await;
         assert_eq!(site.status, 200);
         assert!(
             unpack(&site.body).contains_key(&format!("{folder}/index.html")),
             "{query}"
         );
     }
-    let unknown = get(
-        &server,
-        &format!("{}/download?format=pdf", variant_path(&repo)),
-        As::Bearer(ADMIN_KEY),
-    )
-    .await;
+    let unknown = download(&server, &repo, "?format=pdf").await;
     assert_eq!(unknown.status, 400);
     assert_eq!(
         unknown.detail(),
@@ -119,22 +119,8 @@ async fn an_mdbook_export_is_built_with_the_site_and_downloaded_by_format() {
 
 #[tokio::test]
 async fn a_format_the_server_does_not_render_is_refused_and_an_old_variant_says_why() {
-    let fake = FakeClaude::new(PAGES);
-    let repo = SampleRepo::new();
-    let server = start_with(&fake, "");
-    assert_eq!(
-        generate(&server, &repo, json!({"ai_model": "opus"}))
-            .await
-            .status,
-        202
-    );
-    assert_eq!(finished(&server, &repo).await["status"], "ready");
-    let refused = get(
-        &server,
-        &format!("{}/download?format=mdbook", variant_path(&repo)),
-        As::Bearer(ADMIN_KEY),
-    )
-    .await;
+    let (_fake, repo, server) = generated("").await;
+    let refused = download(&server, &repo, "?format=mdbook").await;
     assert_eq!(refused.status, 400);
     assert_eq!(
         refused.detail(),
@@ -144,13 +130,8 @@ async fn a_format_the_server_does_not_render_is_refused_and_an_old_variant_says_
     // Configured later: the variant made before has no export until generated again.
     let mut server = server;
     server.terminate();
-    let server = server.start_again_with("[render]\nextra = [\"mdbook\"]\n");
-    let missing = get(
-        &server,
-        &format!("{}/download?format=mdbook", variant_path(&repo)),
-        As::Bearer(ADMIN_KEY),
-    )
-    .await;
+    let server = server.start_again_with(MDBOOK);
+    let missing = download(&server, &repo, "?format=mdbook").await;
     assert_eq!(missing.status, 404);
     assert!(
         missing.detail().contains("has no mdbook export"),
@@ -182,18 +163,9 @@ fn an_extra_renderer_that_is_not_loaded_stops_the_start() {
 
 #[tokio::test]
 async fn docsfy_download_takes_a_format() {
-    let fake = FakeClaude::new(PAGES);
-    let repo = SampleRepo::new();
-    let server = start_with(&fake, "[render]\nextra = [\"mdbook\"]\n");
+    let (_fake, repo, server) = generated(MDBOOK).await;
     let client = Client::new();
     client.init(&server, ADMIN_KEY);
-    assert_eq!(
-        generate(&server, &repo, json!({"ai_model": "opus"}))
-            .await
-            .status,
-        202
-    );
-    assert_eq!(finished(&server, &repo).await["status"], "ready");
 
     let book = client.home.path().join("book");
     let extracted = client.run(&[

@@ -15,6 +15,8 @@ mod plan;
 mod sanitize;
 mod sections;
 
+use std::collections::HashMap;
+
 use docsfy_plugin_sdk::{Error, Page, PluginInfo, Renderer, SiteFile, SiteInput, export_renderer};
 
 use layout::{Layout, PageView};
@@ -68,17 +70,19 @@ impl Assets {
 
 fn render_site(site: &SiteInput) -> Result<Vec<SiteFile>, Error> {
     let plan = Plan::parse(&site.plan_json)?;
-    let pages = Pages(&site.pages);
-    let mut planned: Vec<&PlannedPage> = Vec::new();
-    for page in plan.pages() {
-        if pages.get(&page.slug).is_none() {
-            return Err(Error::InvalidInput(format!(
+    let by_slug: HashMap<&str, &Page> = site.pages.iter().map(|p| (p.slug.as_str(), p)).collect();
+    // Every page of the plan with its content, in the plan's order.
+    let sources: Vec<(&PlannedPage, &Page)> = plan
+        .pages()
+        .map(|planned| match by_slug.get(planned.slug.as_str()) {
+            Some(page) => Ok((planned, *page)),
+            None => Err(Error::InvalidInput(format!(
                 "the plan lists page `{}` but no content was given for it",
-                page.slug
-            )));
-        }
-        planned.push(page);
-    }
+                planned.slug
+            ))),
+        })
+        .collect::<Result<_, _>>()?;
+    let planned = |n: usize| sources.get(n).map(|(planned, _)| *planned);
     let project = plan
         .project_name
         .clone()
@@ -86,9 +90,9 @@ fn render_site(site: &SiteInput) -> Result<Vec<SiteFile>, Error> {
         .unwrap_or_else(|| site.project_name.clone());
     let assets = Assets::new();
     let layout = Layout::new(site, &project, &plan, &assets)?;
-    let rendered: Vec<(&PlannedPage, RenderedPage)> = planned
+    let rendered: Vec<(&PlannedPage, RenderedPage)> = sources
         .iter()
-        .filter_map(|p| Some((*p, markdown::render(&pages.get(&p.slug)?.markdown))))
+        .map(|(planned, page)| (*planned, markdown::render(&page.markdown)))
         .collect();
 
     let site_description = if plan.tagline.is_empty() {
@@ -107,7 +111,7 @@ fn render_site(site: &SiteInput) -> Result<Vec<SiteFile>, Error> {
                 description: &site_description,
                 headings: &[],
                 prev: None,
-                next: planned.first().copied(),
+                next: planned(0),
                 not_found: false,
             })?,
         ),
@@ -141,10 +145,10 @@ fn render_site(site: &SiteInput) -> Result<Vec<SiteFile>, Error> {
         file("llms.txt", outputs::llms_txt(&project, &plan).into_bytes()),
         file(
             "llms-full.txt",
-            outputs::llms_full_txt(&project, &plan, &pages).into_bytes(),
+            outputs::llms_full_txt(&project, &plan, &sources).into_bytes(),
         ),
     ];
-    for (n, (planned_page, page)) in rendered.into_iter().enumerate() {
+    for (n, ((planned_page, page), (_, source))) in rendered.into_iter().zip(&sources).enumerate() {
         let description = if planned_page.description.is_empty() {
             page.summary.as_str()
         } else {
@@ -155,18 +159,16 @@ fn render_site(site: &SiteInput) -> Result<Vec<SiteFile>, Error> {
             slug: &planned_page.slug,
             description,
             headings: &page.headings,
-            prev: n.checked_sub(1).and_then(|i| planned.get(i)).copied(),
-            next: planned.get(n + 1).copied(),
+            prev: n.checked_sub(1).and_then(planned),
+            next: planned(n + 1),
             not_found: false,
             content: page.html,
         })?;
         files.push(file(&format!("{}.html", planned_page.slug), html));
-        if let Some(source) = pages.get(&planned_page.slug) {
-            files.push(file(
-                &format!("{}.md", planned_page.slug),
-                source.markdown.clone().into_bytes(),
-            ));
-        }
+        files.push(file(
+            &format!("{}.md", planned_page.slug),
+            source.markdown.clone().into_bytes(),
+        ));
     }
     Ok(files)
 }
@@ -174,15 +176,6 @@ fn render_site(site: &SiteInput) -> Result<Vec<SiteFile>, Error> {
 const NOT_FOUND: &str = "<h1>Page not found</h1>\n<p>This page is not part of these docs: it \
     may have been renamed by a newer generation. Start again from \
     <a href=\"index.html\">the first page</a>, or search with <kbd>/</kbd>.</p>\n";
-
-/// The pages given to the renderer, found by slug.
-pub(crate) struct Pages<'a>(&'a [Page]);
-
-impl<'a> Pages<'a> {
-    pub(crate) fn get(&self, slug: &str) -> Option<&'a Page> {
-        self.0.iter().find(|p| p.slug == slug)
-    }
-}
 
 /// `assets/<stem>.<16 hex digits of the content's hash>.<extension>`: a new content is a new
 /// name, so a browser may keep an asset for as long as it likes (the host says so for names

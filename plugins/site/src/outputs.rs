@@ -3,9 +3,10 @@
 
 use serde::Serialize;
 
+use crate::escape;
 use crate::markdown::RenderedPage;
 use crate::plan::{Plan, PlannedPage};
-use crate::{Pages, escape};
+use docsfy_plugin_sdk::Page;
 
 /// A page of the search index.
 #[derive(Serialize)]
@@ -38,18 +39,19 @@ struct Index<'a> {
 }
 
 /// `search-index.json`: every page and, per page, the text under each heading, for the
-/// site's search to rank (titles above headings above text) without a server.
+/// site's search to rank (titles above headings above text) without a server. `rendered`
+/// holds every page of the plan, in its order.
 pub fn search_index(plan: &Plan, rendered: &[(&PlannedPage, RenderedPage)]) -> String {
     let mut index = Index {
         pages: Vec::with_capacity(rendered.len()),
         sections: Vec::new(),
     };
-    for (planned, page) in rendered {
+    for ((planned, page), group) in rendered.iter().zip(plan.page_groups()) {
         let number = index.pages.len();
         index.pages.push(IndexedPage {
             t: &planned.title,
             u: format!("{}.html", planned.slug),
-            g: plan.group_of(&planned.slug).unwrap_or_default(),
+            g: group,
         });
         for section in &page.sections {
             // The page's own title is its first heading more often than not.
@@ -113,19 +115,17 @@ pub fn llms_txt(project: &str, plan: &Plan) -> String {
 }
 
 /// `llms-full.txt`: every page's Markdown in navigation order.
-pub fn llms_full_txt(project: &str, plan: &Plan, pages: &Pages<'_>) -> String {
+pub fn llms_full_txt(project: &str, plan: &Plan, pages: &[(&PlannedPage, &Page)]) -> String {
     let mut text = format!("# {project}\n");
     if !plan.tagline.is_empty() {
         text.push_str(&format!("\n> {}\n", plan.tagline));
     }
-    for planned in plan.pages() {
-        if let Some(page) = pages.get(&planned.slug) {
-            text.push_str(&format!(
-                "\n---\n\n<!-- {}.md -->\n\n{}\n",
-                planned.slug,
-                page.markdown.trim()
-            ));
-        }
+    for (planned, page) in pages {
+        text.push_str(&format!(
+            "\n---\n\n<!-- {}.md -->\n\n{}\n",
+            planned.slug,
+            page.markdown.trim()
+        ));
     }
     text
 }

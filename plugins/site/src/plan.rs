@@ -49,12 +49,11 @@ impl Plan {
         self.navigation.iter().flat_map(|g| g.pages.iter())
     }
 
-    /// The name of the group a page is in.
-    pub fn group_of(&self, slug: &str) -> Option<&str> {
+    /// The name of each page's group, in the order of [`Plan::pages`].
+    pub fn page_groups(&self) -> impl Iterator<Item = &str> {
         self.navigation
             .iter()
-            .find(|g| g.pages.iter().any(|p| p.slug == slug))
-            .map(|g| g.group.as_str())
+            .flat_map(|g| g.pages.iter().map(|_| g.group.as_str()))
     }
 }
 
