@@ -5,6 +5,7 @@ use serde_json::json;
 
 use crate::generation::{PAGES, finished_at, start};
 use crate::support::api::{ADMIN_KEY, As, delete, get, post};
+use crate::support::client::Client;
 use crate::support::fake_ai::{FakeClaude, SampleRepo};
 
 #[tokio::test]
@@ -88,4 +89,44 @@ async fn a_branch_with_a_slash_goes_from_generate_to_delete() {
         json!({"deleted": format!("{name}/feature/x/claude/opus")})
     );
     assert!(!sites.join("feature%2Fx").exists());
+}
+
+/// The CLI writes only the branch docsfy's way (`~2F`); a model's `/` is percent-encoded,
+/// so a variant of model `org/model` on branch `feature/x` is found and downloaded.
+#[tokio::test]
+async fn the_cli_finds_a_model_with_a_slash_on_a_branch_with_a_slash() {
+    let fake = FakeClaude::new(PAGES);
+    let server = start(&fake);
+    let repo = SampleRepo::new();
+    let git = git2::Repository::open(repo.path()).expect("repo");
+    let head = git.head().and_then(|h| h.peel_to_commit()).expect("head");
+    git.branch("feature/x", &head, false).expect("branch");
+    let body = json!({"repo_path": repo.path().display().to_string(), "ai_provider": "claude",
+                      "ai_model": "org/model", "branch": "feature/x"});
+    let accepted = post(&server, "/api/generate", As::Bearer(ADMIN_KEY), body).await;
+    assert_eq!(accepted.status, 202, "{}", accepted.text());
+    let name = repo.project();
+    let variant = finished_at(
+        &server,
+        &format!("/api/projects/{name}/feature~2Fx/claude/org%2Fmodel"),
+    )
+    .await;
+    assert_eq!(variant["status"], "ready", "{variant}");
+
+    let client = Client::new();
+    client.init(&server, ADMIN_KEY);
+    let selector = ["-b", "feature/x", "-p", "claude", "-m", "org/model"];
+    let mut status = vec!["status", name.as_str()];
+    status.extend(selector);
+    status.push("--json");
+    let shown = client.run(&status);
+    assert_eq!(shown.code, 0, "{}", shown.stderr);
+    assert_eq!(shown.json()["ai_model"], "org/model", "{}", shown.stdout);
+    let out = client.home.path().join("site");
+    let mut download = vec!["download", name.as_str()];
+    download.extend(selector);
+    download.extend(["-o", out.to_str().expect("utf-8"), "--flatten"]);
+    let downloaded = client.run(&download);
+    assert_eq!(downloaded.code, 0, "{}", downloaded.stderr);
+    assert!(out.join("index.html").is_file(), "{}", downloaded.stdout);
 }

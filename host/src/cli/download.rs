@@ -51,7 +51,7 @@ pub async fn download(api: &Api, selector: &Selector, asked: Wanted<'_>) -> CliR
             format!(
                 "{}-{}-{provider}-{}",
                 wanted.name,
-                segment(branch),
+                crate::domain::encode_branch(branch),
                 model.replace('/', "_")
             ),
         ),

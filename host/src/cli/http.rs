@@ -133,10 +133,15 @@ async fn check(response: reqwest::Response) -> Result<reqwest::Response, CliErro
     )))
 }
 
-/// A path segment as the server decodes it: percent-encoded, and a branch's `/` and `~` as
-/// docsfy writes them (`~2F`, `~7E`).
+/// A path segment as the server decodes it: percent-encoded (a model's `/` as `%2F`).
 pub fn segment(text: &str) -> String {
-    crate::domain::encode_segment(&crate::domain::encode_branch(text))
+    crate::domain::encode_segment(text)
+}
+
+/// A branch segment: its `/` and `~` as docsfy writes them (`~2F`, `~7E`), then
+/// percent-encoded. Only the branch segment is read that way by the server.
+pub fn branch_segment(branch: &str) -> String {
+    segment(&crate::domain::encode_branch(branch))
 }
 
 /// `?owner=...` when there is one.

@@ -4,7 +4,7 @@ use serde_json::{Value, json};
 
 use super::args::Selector;
 use super::error::{CliError, CliResult};
-use super::http::{Api, owner_query, segment};
+use super::http::{Api, branch_segment, owner_query, segment};
 use super::output::{print_json, table, text};
 use super::prompt::confirm;
 
@@ -42,7 +42,7 @@ impl Resolved {
         Some(format!(
             "/api/projects/{}/{}/{}/{}",
             segment(&self.name),
-            segment(branch),
+            branch_segment(branch),
             segment(provider),
             segment(model)
         ))

@@ -43,11 +43,11 @@ impl Watched {
 
     /// The variant's own route, for aborting it.
     fn path(&self) -> String {
-        use super::http::segment;
+        use super::http::{branch_segment, segment};
         format!(
             "/api/projects/{}/{}/{}/{}",
             segment(&self.name),
-            segment(&self.branch),
+            branch_segment(&self.branch),
             segment(&self.provider),
             segment(&self.model)
         )
